@@ -1,0 +1,423 @@
+"""The world of one scenario: pydantic models, loading, ``extends`` and ``--set`` overrides.
+
+Every number of the simulated world lives in a scenario file (``scenarios/*.toml``).
+A scenario may ``extends = "baseline"`` and override only what it changes; the merge is
+a deep merge of tables (arrays are replaced whole). ``--set section.key=value`` overrides
+apply last. The result is validated here, once, and any problem is reported as one
+:class:`ConfigError` naming the key, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+NonNeg = Annotated[float, Field(ge=0)]
+Prob = Annotated[float, Field(ge=0, le=1)]
+Range = tuple[float, float]
+
+
+class ConfigError(ValueError):
+    """A scenario that cannot be loaded; the message names the key and the value."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _ordered(r: Range, name: str = "range") -> Range:
+    if r[0] > r[1]:
+        raise ValueError(f"{name} low {r[0]} is above high {r[1]}")
+    return r
+
+
+# --------------------------------------------------------------------------- run / world
+class RunConfig(Strict):
+    seed: int = Field(ge=0)
+    start: dt.date
+    end: dt.date
+    population: int = Field(gt=0, description="simulated consumers across all markets")
+    eur_per_gbp: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _dates(self) -> RunConfig:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start}")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class MarketConfig(Strict):
+    name: str
+    currency: Literal["GBP", "EUR"]
+    budget_share: Prob
+    adult_population_m: float = Field(gt=0, description="adults (millions), for per-capita exposure")
+    population_share: Prob = Field(description="share of simulated consumers")
+    launch_date: dt.date
+    regions: dict[str, Annotated[float, Field(gt=0)]] = Field(description="region -> population weight")
+    postcode_areas: dict[str, list[str]] = Field(description="region -> postcode areas / prefixes")
+    national_registrations_k: float = Field(gt=0, description="annual new-car registrations (thousands)")
+
+
+class TrimConfig(Strict):
+    name: str
+    price_gbp: float = Field(gt=0)
+    share: Prob
+
+
+class VehicleModel(Strict):
+    code: str = Field(description="short code used in campaign names, e.g. S07")
+    brand: Literal["DEEPAL", "AVATR"]
+    body: str
+    available_from: dt.date
+    available_until: dt.date | None = None
+    sales_share: Prob
+    trims: list[TrimConfig]
+    wheels: list[str]
+    interiors: list[str]
+
+
+# --------------------------------------------------------------------------- media
+class DeliveryRanges(Strict):
+    """Per-objective/format delivery ranges; a campaign draws its own rates inside them."""
+
+    cpm: Range | None = None
+    ctr: Range | None = None
+    cpc: Range | None = None
+    cpv: Range | None = None
+    view_rate: Range | None = None
+    completion_rate: Range | None = None
+    viewability: Range | None = None
+    watch_time_s: Range | None = None
+    quality_score: tuple[int, int] | None = None
+    impression_share: Range | None = None
+    engagement_rate: Range | None = Field(None, description="likes+comments+shares per impression")
+
+    @field_validator("*")
+    @classmethod
+    def _low_le_high(cls, v: Any, info: Any) -> Any:
+        if isinstance(v, tuple) and len(v) == 2:
+            _ordered(v, info.field_name)
+            if v[0] < 0:
+                raise ValueError(f"{info.field_name} must be non-negative, got {v}")
+        return v
+
+
+class CampaignLine(Strict):
+    """A recurring campaign: one campaign per market x quarter in which it is active."""
+
+    model: str
+    kind: str = Field(description="name element of the campaign template (objective, type, tactic, format, ...)")
+    objective: str = Field(description="value of the table's objective / type column; keys the delivery ranges")
+    phase: Literal["prelaunch", "postlaunch", "all"]
+    weight: float = Field(gt=0, description="share of the channel's daily budget while active")
+    markets: list[str] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    every_days: int = Field(1, ge=1, description="active one day in N (print insertions)")
+    breakdown: list[str] = Field(default_factory=lambda: [""], description="row dimension values (platform, keyword group, ...)")
+    attributes: dict[str, Any] = Field(default_factory=dict, description="reporting attributes (programme, station, city, ...)")
+
+
+class ResponseConfig(Strict):
+    """How exposure acts on consumers: lagged, adstocked, saturating (Hill)."""
+
+    lag_days: tuple[int, int] = Field(description="delay window between exposure and effect")
+    decay: Prob = Field(description="true daily geometric adstock retention")
+    half_saturation: float = Field(gt=0, description="adstocked exposures per capita at half effect")
+    hill_shape: float = Field(gt=0)
+    effect: NonNeg = Field(description="maximum extra daily action intensity per in-market consumer")
+    arrival: dict[str, Prob] = Field(description="how responding consumers arrive (website channel or action)")
+    awareness: NonNeg = Field(0.0, description="contribution of exposure to long-run awareness")
+
+    @model_validator(mode="after")
+    def _check(self) -> ResponseConfig:
+        if self.lag_days[0] < 0 or self.lag_days[0] > self.lag_days[1]:
+            raise ValueError(f"lag_days must be 0 <= low <= high, got {self.lag_days}")
+        if abs(sum(self.arrival.values()) - 1) > 1e-6:
+            raise ValueError(f"arrival shares must sum to 1, got {sum(self.arrival.values()):.4f}")
+        return self
+
+
+class ChannelConfig(Strict):
+    label: str
+    budget_gbp: NonNeg
+    markets: list[str]
+    kind: Literal["digital", "traditional", "events"]
+    active: list[tuple[dt.date, dt.date]] = Field(default_factory=list, description="windows with spend; empty = all year")
+    flight_weeks: tuple[int, int] | None = Field(None, description="weeks on, weeks off inside the windows")
+    flight_anchor: dt.date | None = Field(None, description="a Monday on which a flight starts")
+    daily_noise: Prob = 0.15
+    targeting: dict[str, float] = Field(default_factory=dict, description="segment attribute -> reach multiplier")
+    response: ResponseConfig
+    delivery: dict[str, DeliveryRanges] = Field(default_factory=dict)
+    campaigns: list[CampaignLine] = Field(default_factory=list)
+    extras: dict[str, Any] = Field(default_factory=dict, description="exporter-only attributes (stations, formats, ...)")
+
+
+class MediaConfig(Strict):
+    monthly_seasonality: list[NonNeg] = Field(min_length=12, max_length=12)
+    campaign_templates: dict[str, str]
+    channels: dict[str, ChannelConfig]
+
+
+# --------------------------------------------------------------------------- dealers
+class DealerConfig(Strict):
+    id: str = Field(pattern=r"^DLR\d{3}$")
+    name: str
+    group: str
+    market: str
+    region: str
+    city: str
+    launch: bool
+    opening_offset_days: int = Field(ge=0, description="days after the market's launch date")
+    daily_test_drive_capacity: int = Field(gt=0)
+
+
+# --------------------------------------------------------------------------- consumers / funnel
+class ConsumerConfig(Strict):
+    age_bands: dict[str, Prob]
+    device: dict[str, Prob]
+    fleet_decision_maker_share: Prob
+    interest_shape: float = Field(gt=0, description="gamma shape of consumer interest heterogeneity")
+    in_market_share: Prob = Field(description="share of consumers in market on day one")
+    in_market_entry: Prob = Field(description="daily chance to enter the market")
+    in_market_exit: Prob = Field(description="daily chance to leave the market")
+    baseline_intensity: dict[str, NonNeg] = Field(description="daily intensity of non-media actions")
+    baseline_arrival: dict[str, Prob]
+    awareness_decay: Prob
+    awareness_effect: NonNeg = Field(description="organic intensity added at full awareness")
+    bev_share_elasticity: float
+    confidence_elasticity: float
+    competitor_sov_dampening: Prob = Field(description="media effect lost at 100% competitor share of voice")
+
+
+class FunnelConfig(Strict):
+    configurator_live: dt.date
+    configurator_start_rate: dict[str, Prob] = Field(description="website channel -> P(configurator start | session)")
+    configurator_completion: Prob
+    lead_from_completion: Prob
+    test_drive_form_rate: Prob = Field(description="P(test drive request | session), post-launch")
+    lead_contacted: Prob
+    lead_qualified: Prob
+    qualified_booking: Prob
+    prelaunch_booking_factor: Prob
+    booking_lead_days: tuple[int, int]
+    weekend_share: Prob
+    no_show: Prob
+    cancellation: Prob
+    rebook_after_miss: Prob
+    purchase_after_drive: Prob
+    purchase_window_days: int = Field(gt=0)
+    negotiation_without_sale: Prob
+    walk_in_purchase: Prob
+    fleet_units: tuple[int, int]
+    fleet_win: Prob
+    salary_sacrifice_share_of_fleet_wins: Prob
+    referral_per_sale: Prob
+    response_hours_median: float = Field(gt=0)
+    response_hours_p90: float = Field(gt=0)
+    launch_dealer_pull_days: int = Field(ge=0, description="days after launch in which launch dealers attract sales")
+
+
+class SalesConfig(Strict):
+    colours: dict[str, Prob]
+    finance: dict[str, Prob]
+    finance_terms: dict[str, list[int]]
+    discount_pct: dict[str, Range] = Field(description="month range 'M1-M2' -> discount range percent")
+    target_units: dict[str, int]
+
+
+class EventConfig(Strict):
+    name: str
+    type: Literal["motor_show", "test_drive_event", "sponsorship", "dealer_launch", "fleet_event", "press_event"]
+    start: dt.date
+    end: dt.date
+    location: str
+    market: str
+    region: str | None = None
+    attendance: int = Field(ge=0)
+    spend_gbp: NonNeg
+    media_impressions: int = Field(ge=0)
+    signup_rate: Prob
+    drive_rate: Prob
+    description: str
+
+
+class World(Strict):
+    """A fully resolved, validated scenario."""
+
+    name: str = "baseline"
+    description: str = ""
+    run: RunConfig
+    markets: dict[str, MarketConfig]
+    models: dict[str, VehicleModel]
+    media: MediaConfig
+    dealers: list[DealerConfig]
+    consumers: ConsumerConfig
+    funnel: FunnelConfig
+    sales: SalesConfig
+    events: list[EventConfig]
+    # sections owned by other components, validated by their own models
+    context: dict[str, Any] = Field(default_factory=dict)
+    vendors: dict[str, Any] = Field(default_factory=dict)
+    mmm: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> World:
+        start, end = self.run.start, self.run.end
+        shares = sum(m.budget_share for m in self.markets.values())
+        if abs(shares - 1) > 1e-6:
+            raise ValueError(f"markets.*.budget_share must sum to 1, got {shares:.4f}")
+        for key, m in self.markets.items():
+            if not start <= m.launch_date <= end:
+                raise ValueError(f"markets.{key}.launch_date {m.launch_date} is outside the horizon {start}..{end}")
+        for key, vm in self.models.items():
+            if not start <= vm.available_from <= end:
+                raise ValueError(f"models.{key}.available_from {vm.available_from} is outside the horizon {start}..{end}")
+        for name, ch in self.media.channels.items():
+            for mk in ch.markets:
+                if mk not in self.markets:
+                    raise ValueError(f"media.channels.{name}.markets: unknown market {mk!r}")
+            for i, (a, b) in enumerate(ch.active):
+                if not (start <= a <= b <= end):
+                    raise ValueError(f"media.channels.{name}.active[{i}] = {a}..{b} is outside the horizon {start}..{end}")
+            for i, line in enumerate(ch.campaigns):
+                if line.model not in self.models:
+                    raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
+        ids = [d.id for d in self.dealers]
+        if len(set(ids)) != len(ids):
+            raise ValueError("dealers: duplicate dealer id")
+        for d in self.dealers:
+            if d.market not in self.markets:
+                raise ValueError(f"dealers[{d.id}].market: unknown market {d.market!r}")
+        for i, ev in enumerate(self.events):
+            if not (start <= ev.start <= ev.end <= end):
+                raise ValueError(f"events[{i}] ({ev.name}) dates {ev.start}..{ev.end} are outside the horizon {start}..{end}")
+        return self
+
+    def dealer_opening(self, dealer: DealerConfig) -> dt.date:
+        return self.markets[dealer.market].launch_date + dt.timedelta(days=dealer.opening_offset_days)
+
+
+# --------------------------------------------------------------------------- loading
+def scenario_path(name_or_path: str | Path) -> Path:
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists():
+        if not p.exists():
+            raise ConfigError(f"scenario file not found: {p}")
+        return p
+    candidate = SCENARIO_DIR / f"{name_or_path}.toml"
+    if not candidate.exists():
+        known = ", ".join(sorted(q.stem for q in SCENARIO_DIR.glob("*.toml")))
+        raise ConfigError(f"unknown scenario {str(name_or_path)!r}; known scenarios: {known}")
+    return candidate
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value (arrays included) replaces the base's."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path in seen:
+        raise ConfigError(f"scenario {path.stem!r} extends itself through {' -> '.join(p.stem for p in seen)}")
+    raw = _read_toml(path)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    base = _resolve(scenario_path(parent) if not str(parent).endswith(".toml") else path.parent / parent, seen + (path,))
+    return deep_merge(base, raw)
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Apply ``a.b.c=value`` overrides (value parsed as a TOML literal, else a string)."""
+    for item in overrides:
+        if "=" not in item:
+            raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. media.channels.tv.budget_gbp=12000000")
+        key, text = item.split("=", 1)
+        parts = key.strip().split(".")
+        node: Any = data
+        for depth, part in enumerate(parts[:-1]):
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                where = ".".join(parts[: depth + 1])
+                raise ConfigError(f"--set {key}: unknown key {where!r}")
+        last = parts[-1]
+        if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+            node[int(last)] = _parse_value(text.strip())
+        elif isinstance(node, dict) and last in node:
+            node[last] = _parse_value(text.strip())
+        else:
+            raise ConfigError(f"--set {key}: unknown key {key!r}")
+    return data
+
+
+def _format_errors(source: str, exc: ValidationError, data: dict[str, Any]) -> str:
+    lines = [f"scenario {source!r} is invalid:"]
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        value = err.get("input")
+        shown = json.dumps(value, default=str) if not isinstance(value, dict) else "{...}"
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling against scenarios/baseline.toml)"
+        lines.append(f"  - {loc} = {shown}: {msg}")
+    return "\n".join(lines)
+
+
+def load_world(scenario: str | Path = "baseline", overrides: list[str] | None = None,
+               seed: int | None = None) -> World:
+    """Load, extend, override and validate a scenario. Raises :class:`ConfigError`."""
+    path = scenario_path(scenario)
+    data = _resolve(path)
+    data.setdefault("name", path.stem)
+    data = apply_overrides(data, list(overrides or []))
+    if seed is not None:
+        data.setdefault("run", {})["seed"] = seed
+    try:
+        return World.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(path.stem, exc, data)) from None
+
+
+def config_hash(world: World) -> str:
+    blob = json.dumps(world.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
