@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim.context import ContextConfig
+
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 NonNeg = Annotated[float, Field(ge=0)]
@@ -168,6 +170,7 @@ class ChannelConfig(Strict):
 
 class MediaConfig(Strict):
     monthly_seasonality: list[NonNeg] = Field(min_length=12, max_length=12)
+    market_split: dict[str, Prob] = Field(description="market shares of every channel that runs in several markets")
     campaign_templates: dict[str, str]
     channels: dict[str, ChannelConfig]
 
@@ -198,6 +201,7 @@ class ConsumerConfig(Strict):
     baseline_arrival: dict[str, Prob]
     awareness_decay: Prob
     awareness_effect: NonNeg = Field(description="organic intensity added at full awareness")
+    awareness_scale: float = Field(gt=0, description="accumulated exposure per capita at 63% awareness")
     bev_share_elasticity: float
     confidence_elasticity: float
     competitor_sov_dampening: Prob = Field(description="media effect lost at 100% competitor share of voice")
@@ -221,6 +225,7 @@ class FunnelConfig(Strict):
     purchase_after_drive: Prob
     purchase_window_days: int = Field(gt=0)
     negotiation_without_sale: Prob
+    purchase_without_drive: Prob = Field(description="P(purchase | qualified lead that books no drive)")
     walk_in_purchase: Prob
     fleet_units: tuple[int, int]
     fleet_win: Prob
@@ -255,6 +260,13 @@ class EventConfig(Strict):
     description: str
 
 
+class CalibrationConfig(Strict):
+    """Free parameters tuned by `sim calibrate` against the extract's targets (written back here)."""
+
+    action_scale: dict[str, Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of all action intensity")
+    purchase_scale: dict[str, Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of purchase chances")
+
+
 class World(Strict):
     """A fully resolved, validated scenario."""
 
@@ -269,8 +281,9 @@ class World(Strict):
     funnel: FunnelConfig
     sales: SalesConfig
     events: list[EventConfig]
+    calibration: CalibrationConfig
     # sections owned by other components, validated by their own models
-    context: dict[str, Any] = Field(default_factory=dict)
+    context: ContextConfig
     vendors: dict[str, Any] = Field(default_factory=dict)
     mmm: dict[str, Any] = Field(default_factory=dict)
 
@@ -286,6 +299,9 @@ class World(Strict):
         for key, vm in self.models.items():
             if not start <= vm.available_from <= end:
                 raise ValueError(f"models.{key}.available_from {vm.available_from} is outside the horizon {start}..{end}")
+        split = self.media.market_split
+        if set(split) != set(self.markets) or abs(sum(split.values()) - 1) > 1e-6:
+            raise ValueError(f"media.market_split must give every market a share summing to 1, got {split}")
         for name, ch in self.media.channels.items():
             for mk in ch.markets:
                 if mk not in self.markets:

@@ -1,0 +1,103 @@
+"""Delivery: what a day's spend buys (impressions, clicks, views, ...).
+
+Each campaign line x breakdown draws its own base rates inside the channel's ranges for its
+objective (a campaign has its own CPM and CTR), and each day jitters them a little; every rate
+is clipped to its range, so the extract's per-objective ranges hold by construction.
+Impressions follow from the price model of the objective:
+
+* ``cpm``: impressions = spend / cpm x 1000
+* ``cpc`` (+ ``ctr``): clicks = spend / cpc, impressions = clicks / ctr
+* ``cpv`` (+ ``view_rate``): views = spend / cpv, impressions = views / view_rate
+
+Random draws are keyed by the line (base rates) and by channel and market (daily jitter), so a
+change to one channel leaves the delivery of every other channel unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.config import DeliveryRanges, World
+from sim.rng import Streams
+
+RATE_FIELDS = ("cpm", "ctr", "cpc", "cpv", "view_rate", "completion_rate", "viewability",
+               "watch_time_s", "impression_share", "engagement_rate")
+DAILY_JITTER = 0.25  # share of a range's width by which a day may move off the campaign's base
+
+
+def _ranges(world: World, channel: str, row_objective: str, attrs: dict) -> DeliveryRanges:
+    key = attrs.get("delivery", row_objective)
+    return world.media.channels[channel].delivery.get(key, DeliveryRanges())
+
+
+def _draw_rates(world: World, group: pd.DataFrame, streams: Streams, channel: str, market: str) -> pd.DataFrame:
+    n = len(group)
+    jitter_rng = streams.generator("delivery", channel, market, "daily")
+    out = {f: np.full(n, np.nan) for f in RATE_FIELDS}
+    out["quality_score"] = np.full(n, np.nan)
+    jit = jitter_rng.uniform(-1, 1, (n, len(RATE_FIELDS)))
+    for (line_id, breakdown), idx in group.groupby(["line_id", "breakdown"], sort=False).indices.items():
+        attrs = group["attributes"].iloc[idx[0]]
+        ranges = _ranges(world, channel, group["objective"].iloc[idx[0]], attrs)
+        base_rng = streams.generator("delivery", line_id, breakdown)
+        for k, f in enumerate(RATE_FIELDS):
+            r = getattr(ranges, f)
+            if r is None:
+                continue
+            lo, hi = r
+            width = hi - lo
+            base = base_rng.uniform(lo + 0.15 * width, hi - 0.15 * width)
+            out[f][idx] = np.clip(base + DAILY_JITTER * width * jit[idx, k], lo, hi)
+        if ranges.quality_score is not None:
+            q_lo, q_hi = ranges.quality_score
+            out["quality_score"][idx] = base_rng.integers(q_lo, q_hi + 1)
+    return pd.DataFrame(out, index=group.index)
+
+
+def deliver(world: World, plan: pd.DataFrame, streams: Streams) -> pd.DataFrame:
+    """Add delivery columns to the plan: rates, impressions, clicks, views."""
+    parts = []
+    for (channel, market), group in plan.groupby(["channel", "market"], sort=True):
+        parts.append(_draw_rates(world, group, streams, channel, market))
+    rates = pd.concat(parts).loc[plan.index]
+    df = pd.concat([plan, rates], axis=1)
+    spend = df["spend"].to_numpy()
+    impressions = np.zeros(len(df))
+    by_cpm = df["cpm"].notna().to_numpy()
+    impressions[by_cpm] = spend[by_cpm] / df["cpm"].to_numpy()[by_cpm] * 1000
+    by_cpc = (~by_cpm) & df["cpc"].notna().to_numpy()
+    impressions[by_cpc] = spend[by_cpc] / df["cpc"].to_numpy()[by_cpc] / df["ctr"].to_numpy()[by_cpc]
+    by_cpv = (~by_cpm) & (~by_cpc) & df["cpv"].notna().to_numpy()
+    impressions[by_cpv] = spend[by_cpv] / df["cpv"].to_numpy()[by_cpv] / df["view_rate"].to_numpy()[by_cpv]
+    is_event = (df["channel"] == "events").to_numpy()
+    if is_event.any():
+        # an event's media impressions scale with what is spent on it (none if cancelled)
+        per_gbp = np.array([a.get("impressions_per_gbp", 0.0) for a in df.loc[is_event, "attributes"]])
+        impressions[is_event] = spend[is_event] * per_gbp * _event_spend_ratio(world, df.loc[is_event])
+    df["impressions"] = np.round(impressions).astype(np.int64)
+    ctr = df["ctr"].fillna(0).to_numpy()
+    df["clicks"] = np.round(df["impressions"].to_numpy() * ctr).astype(np.int64)
+    vr = df["view_rate"].fillna(0).to_numpy()
+    df["views"] = np.round(df["impressions"].to_numpy() * vr).astype(np.int64)
+    return df
+
+
+def _event_spend_ratio(world: World, rows: pd.DataFrame) -> np.ndarray:
+    """Configured spend weight / planned spend, so planned spend buys the configured impressions."""
+    from sim.media.plan import market_budgets
+
+    budgets = market_budgets(world, "events")
+    weights: dict[str, float] = {}
+    for ev in world.events:
+        weights[ev.market] = weights.get(ev.market, 0.0) + ev.spend_gbp
+    ratio = {m: weights.get(m, 0.0) / b if b else 0.0 for m, b in budgets.items()}
+    return rows["market"].map(ratio).to_numpy(dtype=float)
+
+
+def exposures(world: World, delivered: pd.DataFrame) -> pd.DataFrame:
+    """Impressions per day x channel x market x region (region '' = whole market)."""
+    keys = delivered[["date", "channel", "market"]].copy()
+    keys["region"] = delivered["region"].fillna("")
+    keys["impressions"] = delivered["impressions"].astype(float)
+    return keys.groupby(["date", "channel", "market", "region"], as_index=False)["impressions"].sum()

@@ -1,0 +1,255 @@
+"""The media plan: budgets -> daily spend per channel x market x campaign line x breakdown.
+
+How a day's money is set:
+
+1. each channel's budget is split over markets (UK-only channels all to UK, the others by
+   ``media.market_split``);
+2. within a channel-market, each active day gets a weight = its month's seasonality
+   multiplier x (1 + daily noise); weights are normalised so the annual total is the budget
+   exactly (pacing to plan), which also normalises the extract's multipliers (decision 2);
+3. a day's money goes to the campaign lines active that day in proportion to their weights,
+   then to the line's breakdown values (platforms, keyword groups, formats, ...).
+
+Radio flights are derived from the dealer openings (the extract: flights coincide with
+openings); events spend comes from the events list. Noise is keyed per channel and market,
+so changing one channel's budget leaves every other channel's spend untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config import CampaignLine, ChannelConfig, World
+from sim.rng import Streams, stable_id
+
+
+@dataclass
+class Line:
+    """One campaign line of one market: the unit that receives a share of a day's budget."""
+
+    channel: str
+    market: str
+    model: str
+    kind: str
+    objective: str
+    weight: float
+    active: np.ndarray  # bool per day
+    breakdown: list[str]
+    attributes: dict[str, Any] = field(default_factory=dict)
+    region: str | None = None  # exposure restricted to this region (regional radio / OOH)
+    fixed_spend: float | None = None  # events: exact spend, spread over active days
+
+
+def day_index(world: World) -> pd.DatetimeIndex:
+    return pd.date_range(world.run.start, world.run.end, freq="D")
+
+
+def market_budgets(world: World, channel: str) -> dict[str, float]:
+    ch = world.media.channels[channel]
+    split = {m: world.media.market_split[m] for m in ch.markets}
+    total = sum(split.values())
+    return {m: ch.budget_gbp * s / total for m, s in split.items()}
+
+
+def _window_mask(days: pd.DatetimeIndex, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+    mask = np.ones(len(days), bool)
+    if start is not None:
+        mask &= days >= pd.Timestamp(start)
+    if end is not None:
+        mask &= days <= pd.Timestamp(end)
+    return mask
+
+
+def channel_mask(world: World, ch: ChannelConfig, days: pd.DatetimeIndex) -> np.ndarray:
+    """Days on which the channel may spend: its windows, and its flights (weeks on / off)."""
+    if ch.active:
+        mask = np.zeros(len(days), bool)
+        for a, b in ch.active:
+            mask |= _window_mask(days, a, b)
+    else:
+        mask = np.ones(len(days), bool)
+    if ch.flight_weeks:
+        on, off = ch.flight_weeks
+        anchor = pd.Timestamp(ch.flight_anchor or world.run.start)
+        week = ((days - anchor).days // 7) % (on + off)
+        mask &= week < on
+    return mask
+
+
+def _phase_mask(world: World, line: CampaignLine, market: str, days: pd.DatetimeIndex) -> np.ndarray:
+    launch = pd.Timestamp(world.markets[market].launch_date)
+    if line.phase == "prelaunch":
+        return days < launch
+    if line.phase == "postlaunch":
+        return days >= launch
+    return np.ones(len(days), bool)
+
+
+def _config_lines(world: World, name: str, ch: ChannelConfig, days: pd.DatetimeIndex) -> list[Line]:
+    base = channel_mask(world, ch, days)
+    lines: list[Line] = []
+    for i, cl in enumerate(ch.campaigns):
+        for market in cl.markets or ch.markets:
+            if market not in ch.markets:
+                continue
+            active = base & _phase_mask(world, cl, market, days) & _window_mask(days, cl.start, cl.end)
+            if cl.every_days > 1:
+                idx = np.flatnonzero(active)
+                keep = np.zeros(len(days), bool)
+                if len(idx):
+                    offset = i % cl.every_days
+                    keep[idx[offset:: cl.every_days]] = True
+                active = keep
+            cities = cl.attributes.get("cities")
+            if cities:
+                for region, city in cities:
+                    attrs = {**cl.attributes, "city": city, "region": region}
+                    lines.append(Line(name, market, cl.model, cl.kind, cl.objective, cl.weight / len(cities),
+                                      active, list(cl.breakdown), attrs, region=region))
+            else:
+                lines.append(Line(name, market, cl.model, cl.kind, cl.objective, cl.weight, active,
+                                  list(cl.breakdown), dict(cl.attributes)))
+    return lines
+
+
+def _radio_lines(world: World, ch: ChannelConfig, days: pd.DatetimeIndex, streams: Streams) -> list[Line]:
+    """Regional flights starting a week before the dealer openings of each region and month."""
+    ex = ch.extras
+    before = int(ex["flight_days_before_opening"])
+    lo, hi = ex["flight_length_days"]
+    stations = ex["regional_stations"]
+    rng = streams.generator("plan", "radio", "flights")
+    openings: dict[tuple[str, str], dt.date] = {}
+    for d in world.dealers:
+        if d.market not in ch.markets:
+            continue
+        when = world.dealer_opening(d)
+        key = (d.region, f"{when:%Y-%m}")
+        openings[key] = min(openings.get(key, when), when)
+    lines: list[Line] = []
+    model = next(iter(world.models))
+    for (region, _month), when in sorted(openings.items(), key=lambda kv: (kv[1], kv[0])):
+        start = when - dt.timedelta(days=before)
+        length = int(rng.integers(lo, hi + 1))
+        active = _window_mask(days, start, start + dt.timedelta(days=length - 1))
+        station, group = stations[region][0]
+        lines.append(Line("radio", "UK", model, "DealerOpening", "spot", 1.0, active, [""],
+                          {"station": station, "station_group": group, "region": region}, region=region))
+    # a national launch flight on the national stations
+    launch = world.markets["UK"].launch_date
+    for station, group in ex["national_stations"][:2]:
+        active = _window_mask(days, launch - dt.timedelta(days=before), launch + dt.timedelta(days=13))
+        lines.append(Line("radio", "UK", model, "Launch", "spot", 1.5, active, [""],
+                          {"station": station, "station_group": group, "region": "National"}))
+    return lines
+
+
+def _event_lines(world: World, days: pd.DatetimeIndex) -> list[Line]:
+    budgets = market_budgets(world, "events")
+    by_market: dict[str, float] = {}
+    for ev in world.events:
+        by_market[ev.market] = by_market.get(ev.market, 0.0) + ev.spend_gbp
+    lines = []
+    model = next(iter(world.models))
+    for i, ev in enumerate(world.events):
+        share = ev.spend_gbp / by_market[ev.market] if by_market[ev.market] else 0.0
+        active = _window_mask(days, ev.start, ev.end)
+        lines.append(Line("events", ev.market, model, ev.type, ev.type, 1.0, active, [""],
+                          {"event_index": i, "event_name": ev.name,
+                           "impressions_per_gbp": ev.media_impressions / ev.spend_gbp if ev.spend_gbp else 0.0},
+                          region=ev.region, fixed_spend=budgets.get(ev.market, 0.0) * share))
+    return lines
+
+
+def campaign_lines(world: World, streams: Streams) -> list[Line]:
+    days = day_index(world)
+    lines: list[Line] = []
+    for name, ch in world.media.channels.items():
+        if ch.kind == "events":
+            lines += _event_lines(world, days)
+        elif name == "radio":
+            lines += _radio_lines(world, ch, days, streams)
+        else:
+            lines += _config_lines(world, name, ch, days)
+    return lines
+
+
+def _quarter(day: pd.Timestamp) -> str:
+    return f"Q{(day.month - 1) // 3 + 1}"
+
+
+def _campaign_name(world: World, line: Line, day: pd.Timestamp) -> str:
+    template = world.media.campaign_templates.get(line.channel)
+    if template is None or line.channel == "tv":
+        return ""
+    return template.format(market=line.market, model=world.models[line.model].code, kind=line.kind,
+                           quarter=_quarter(day), region=(line.region or "National").replace(" ", ""),
+                           month=f"{day:%b}")
+
+
+def _daily_budget(world: World, ch: ChannelConfig, name: str, market: str, budget: float,
+                  any_active: np.ndarray, days: pd.DatetimeIndex, streams: Streams) -> np.ndarray:
+    season = np.asarray(world.media.monthly_seasonality)[days.month - 1]
+    noise = streams.generator("plan", name, market).uniform(-ch.daily_noise, ch.daily_noise, len(days))
+    w = season * (1 + noise) * any_active
+    total = w.sum()
+    return budget * w / total if total > 0 else np.zeros(len(days))
+
+
+def build_plan(world: World, streams: Streams) -> pd.DataFrame:
+    """Every (day, line, breakdown) with spend > 0, as one long table."""
+    days = day_index(world)
+    lines = campaign_lines(world, streams)
+    frames = []
+    for name, ch in world.media.channels.items():
+        for market, budget in market_budgets(world, name).items():
+            mine = [ln for ln in lines if ln.channel == name and ln.market == market]
+            if not mine or budget <= 0:
+                continue
+            frames.append(_allocate(world, ch, name, market, budget, mine, days, streams))
+    frames = [f for f in frames if len(f)]
+    plan = pd.concat(frames, ignore_index=True)
+    return plan.sort_values(["date", "channel", "market", "line_id", "breakdown"], kind="stable").reset_index(drop=True)
+
+
+def _allocate(world: World, ch: ChannelConfig, name: str, market: str, budget: float,
+              lines: list[Line], days: pd.DatetimeIndex, streams: Streams) -> pd.DataFrame:
+    active = np.array([ln.active for ln in lines])  # lines x days
+    if lines[0].fixed_spend is not None:
+        n_days = np.maximum(active.sum(axis=1, keepdims=True), 1)
+        spend = active * np.array([[ln.fixed_spend] for ln in lines]) / n_days
+    else:
+        daily = _daily_budget(world, ch, name, market, budget, active.any(axis=0), days, streams)
+        w = active * np.array([[ln.weight] for ln in lines])
+        denom = w.sum(axis=0)
+        spend = np.divide(w * daily, denom, out=np.zeros_like(w), where=denom > 0)
+    rng = streams.generator("plan", name, market, "breakdown")
+    rows = []
+    for li, ln in enumerate(lines):
+        idx = np.flatnonzero(spend[li] > 0)
+        if not len(idx):
+            continue
+        k = len(ln.breakdown)
+        jitter = 1 + rng.uniform(-0.1, 0.1, (len(idx), k)) if k > 1 else np.ones((len(idx), 1))
+        shares = jitter / jitter.sum(axis=1, keepdims=True)
+        for bi, b in enumerate(ln.breakdown):
+            rows.append(pd.DataFrame({
+                "date": days[idx], "channel": name, "market": market, "line_id": f"{name}-{market}-{li:03d}",
+                "breakdown": b, "spend": spend[li, idx] * shares[:, bi],
+            }))
+    df = pd.concat(rows, ignore_index=True)
+    meta = pd.DataFrame([{
+        "line_id": f"{name}-{market}-{li:03d}", "model": ln.model, "kind": ln.kind, "objective": ln.objective,
+        "region": ln.region, "attributes": ln.attributes,
+    } for li, ln in enumerate(lines)])
+    df = df.merge(meta, on="line_id", how="left")
+    line_of = {f"{name}-{market}-{li:03d}": ln for li, ln in enumerate(lines)}
+    names = [_campaign_name(world, line_of[l], d) for l, d in zip(df["line_id"], df["date"])]
+    df["campaign_name"] = names
+    df["campaign_id"] = [stable_id(n) if n else "" for n in names]
+    return df

@@ -1,0 +1,249 @@
+"""LaunchModel: one day of 2025 per step.
+
+The story of a day (``step``): consumers drift in and out of the market; bookings that fall
+due are placed at open dealers; consumers act on what media, awareness and baseline demand
+make them do (website visits, configurator sessions, lead forms, walk-ins, enquiries); event
+visitors sign up; each dealer serves the test drives booked for today; sales fall due.
+
+Everything the media does is known before the first day (plan -> delivery -> response), so
+the loop is over days, with numpy over consumers inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.config import World
+from sim.consumers import ARRIVALS, WEB_CHANNELS, Components, build_components, build_population, draw_actions, update_in_market
+from sim.context import build_daily_context
+from sim.dealers import DealerAgent
+from sim.media.delivery import deliver, exposures
+from sim.media.plan import build_plan, day_index
+from sim.pipeline import Pipeline
+from sim.response import media_response
+from sim.rng import Streams
+
+LEAD_SOURCE_OF_ARRIVAL = {"meta_lead_form": "meta_lead_form", "google_lead": "google_lead",
+                          "linkedin_lead": "linkedin_lead", "dealer_walk_in": "dealer_walk_in",
+                          "phone_enquiry": "phone_enquiry", "fleet_enquiry": "fleet_enquiry"}
+# which platform a paid website arrival clicked through (arrival -> media channel)
+PLATFORM_OF_ARRIVAL = {"paid_search": "google", "display": "dv360", "video": "youtube"}
+SOCIAL_PLATFORMS = ("meta", "tiktok", "linkedin")
+LEAD_FORM_PLATFORM = {"meta_lead_form": "meta", "google_lead": "google", "linkedin_lead": "linkedin"}
+
+
+@dataclass
+class Interventions:
+    """Changes applied to the plan before delivery: the handle of counterfactual (truth) runs."""
+
+    spend_scale: dict[str, float]
+
+    @classmethod
+    def none(cls) -> Interventions:
+        return cls({})
+
+
+class CampaignPicker:
+    """Which campaign a paid arrival came through: a campaign of that platform and market that
+    spent on the day (or most recently), chosen in proportion to its spend."""
+
+    def __init__(self, delivered: pd.DataFrame, n_days: int):
+        self.index: dict[tuple[str, str], tuple[np.ndarray, list]] = {}
+        for (ch, mk), grp in delivered.groupby(["channel", "market"], sort=True):
+            days = grp["day"].to_numpy()
+            order = np.argsort(days, kind="stable")
+            grp = grp.iloc[order]
+            per_day = {}
+            for d, g in grp.groupby("day", sort=True):
+                per_day[int(d)] = (g["campaign_id"].to_numpy(), g["campaign_name"].to_numpy(),
+                                   g["breakdown"].to_numpy(), np.cumsum(g["spend"].to_numpy()))
+            keys = np.array(sorted(per_day))
+            self.index[(ch, mk)] = (keys, [per_day[k] for k in keys])
+
+    def pick(self, channel: str, market: str, day: int, u: float) -> tuple[str, str, str] | None:
+        entry = self.index.get((channel, market))
+        if entry is None:
+            return None
+        keys, rows = entry
+        pos = np.searchsorted(keys, day, side="right") - 1
+        if pos < 0:
+            return None
+        ids, names, breakdown, cum = rows[pos]
+        j = min(int(np.searchsorted(cum, u * cum[-1])), len(ids) - 1)
+        return ids[j], names[j], breakdown[j]
+
+
+class LaunchModel(mesa.Model):
+    def __init__(self, world: World, interventions: Interventions | None = None):
+        super().__init__(rng=world.run.seed)
+        self.world = world
+        self.interventions = interventions or Interventions.none()
+        self.streams = Streams(world.run.seed)
+        self.dates = day_index(world)
+        self.n_days = len(self.dates)
+        self.day = 0
+        self.markets = tuple(world.markets)
+        self.channels = list(world.media.channels)
+
+        plan = build_plan(world, self.streams)
+        scale = plan["channel"].map(self.interventions.spend_scale).fillna(1.0)
+        plan = plan.assign(spend=plan["spend"] * scale)
+        plan = plan[plan["spend"] > 0].reset_index(drop=True)
+        self.delivered = deliver(world, plan, self.streams)
+        self.delivered["day"] = (self.delivered["date"] - self.dates[0]).dt.days
+        self.context = build_daily_context(world, self.streams.generator("context"))
+        self.population = build_population(world, self.streams)
+        self.components = self._components()
+        self.campaigns = CampaignPicker(self.delivered, self.n_days)
+
+        for cfg in world.dealers:
+            DealerAgent(self, cfg, world.dealer_opening(cfg), world.run.start, self.n_days)
+        self.dealers = list(self.agents_by_type[DealerAgent])
+        seg_region = self.population.segments["region"].to_numpy()
+        self.pipeline = Pipeline(world, self.streams, self.dealers,
+                                 lambda c: seg_region[self.population.segment[c]])
+        n_web, n_dev = len(WEB_CHANNELS), len(self.population.devices)
+        self.sessions = np.zeros((self.n_days, len(self.markets), n_web, n_dev), dtype=np.int64)
+        self.new_users = np.zeros_like(self.sessions)
+        self.configurator: list[dict] = []
+        self.platform_outcomes: list[tuple] = []
+        self.event_leads: dict[int, list[int]] = {i: [] for i in range(len(world.events))}
+
+    # ------------------------------------------------------------------ set-up
+    def _our_daily_spend(self) -> np.ndarray:
+        out = np.zeros((self.n_days, len(self.markets)))
+        g = self.delivered.groupby(["day", "market"])["spend"].sum()
+        for (d, m), v in g.items():
+            out[int(d), self.markets.index(m)] = v
+        return out
+
+    def _components(self) -> Components:
+        w = self.world
+        expo = exposures(w, self.delivered)
+        expo["day"] = (expo["date"] - self.dates[0]).dt.days
+        seg = self.population.segments
+        resp, aware_in = media_response(w, expo, seg, self.n_days, self.channels)
+        demand = self.context.demand_factor(w.consumers.bev_share_elasticity, w.consumers.confidence_elasticity)
+        sov = self.context.competitor_sov(self._our_daily_spend())
+        comp = build_components(w, seg, resp, aware_in, demand, sov, self.channels)
+        scale = seg["market"].map(w.calibration.action_scale).to_numpy()
+        comp.intensity *= scale[:, None, None]
+        return comp
+
+    # ------------------------------------------------------------------ the day
+    def step(self) -> None:
+        d = self.day
+        update_in_market(self.population, self.world, self.streams, d)
+        self.pipeline.start_of_day(d)
+        dealer_open = np.array([any(x.is_open(d) for x in self.dealers if x.cfg.market == m) for m in self.markets])
+        actions = draw_actions(self.population, self.components, self.streams, d, dealer_open)
+        self._visits(d, actions)
+        self._direct_leads(d, actions)
+        self._event_visitors(d)
+        self.agents_by_type[DealerAgent].do("step")
+        self.pipeline.end_of_day(d)
+        self.day += 1
+
+    def run(self, progress=None) -> LaunchModel:
+        for _ in range(self.n_days):
+            self.step()
+            if progress is not None:
+                progress.update(1)
+        return self
+
+    # ------------------------------------------------------------------ consumers' actions
+    def _visits(self, d: int, actions) -> None:
+        pop, f = self.population, self.world.funnel
+        web = actions.arrival < len(WEB_CHANNELS)
+        who, arr, origin = actions.consumer[web], actions.arrival[web], actions.origin[web]
+        if not len(who):
+            return
+        u = self.streams.generator("session", d).random((6, pop.size), dtype=np.float32)[:, who]
+        device = np.where(u[0] < 0.85, pop.device[who], (u[1] * len(pop.devices)).astype(int) % len(pop.devices))
+        market = pop.market[who]
+        new = ~pop.visited[who]
+        pop.visited[who] = True
+        np.add.at(self.sessions[d], (market, arr, device), 1)
+        np.add.at(self.new_users[d], (market, arr, device), new.astype(np.int64))
+        date = self.dates[d].date()
+        cfg_rate = np.array([f.configurator_start_rate.get(ch, 0.0) for ch in WEB_CHANNELS])
+        live = date >= f.configurator_live
+        starts = live & (u[2] < cfg_rate[arr])
+        form = live & ~starts & (u[2] < cfg_rate[arr] + f.test_drive_form_rate)
+        for i in np.flatnonzero(starts | form):
+            self._session(d, int(who[i]), int(arr[i]), int(origin[i]), int(device[i]), bool(starts[i]), u[3:, i])
+
+    def _utm(self, d: int, market: str, arrival: str, origin: str, u: float):
+        platform = PLATFORM_OF_ARRIVAL.get(arrival)
+        if arrival == "social_paid":
+            platform = origin if origin in SOCIAL_PLATFORMS else "meta"
+        if platform is None:
+            return None, None
+        return platform, self.campaigns.pick(platform, market, d, u)
+
+    def _session(self, d: int, consumer: int, arr: int, origin: int, device: int, configurator: bool,
+                 u: np.ndarray) -> None:
+        f = self.world.funnel
+        market = self.markets[self.population.market[consumer]]
+        arrival, origin_name = WEB_CHANNELS[arr], self.components.origins[origin]
+        platform, camp = self._utm(d, market, arrival, origin_name, float(u[0]))
+        lead = None
+        if configurator:
+            completed = u[1] < f.configurator_completion
+            submitted = completed and u[2] < f.lead_from_completion
+            if submitted:
+                lead = self.pipeline.new_lead(consumer, d, market, "website_configurator")
+            self.configurator.append({"day": d, "consumer": consumer, "market": market, "device": device,
+                                      "arrival": arrival, "origin": origin_name, "completed": bool(completed),
+                                      "lead": lead.idx if lead else None, "platform": platform,
+                                      "campaign": camp, "model": lead.model if lead else None})
+            if platform == "google" and camp is not None:
+                self.platform_outcomes.append((d, "google", market, camp[0], "conversions", 1))
+        else:
+            lead = self.pipeline.new_lead(consumer, d, market, "website_test_drive")
+            if platform == "google" and camp is not None:
+                self.platform_outcomes.append((d, "google", market, camp[0], "conversions", 1))
+
+    def _direct_leads(self, d: int, actions) -> None:
+        pop = self.population
+        direct = actions.arrival >= len(WEB_CHANNELS)
+        for c, a in zip(actions.consumer[direct], actions.arrival[direct]):
+            arrival = ARRIVALS[a]
+            market = self.markets[pop.market[c]]
+            self.pipeline.new_lead(int(c), d, market, LEAD_SOURCE_OF_ARRIVAL[arrival])
+            platform = LEAD_FORM_PLATFORM.get(arrival)
+            if platform:
+                u = self.streams.generator("lead_form", int(c), d).random()
+                camp = self.campaigns.pick(platform, market, d, u)
+                if camp is not None:
+                    self.platform_outcomes.append((d, platform, market, camp[0], "leads", 1))
+
+    def _event_visitors(self, d: int) -> None:
+        """Visitors of today's events sign up (leads); their number follows what the event spent."""
+        date = self.dates[d].date()
+        spent = self.delivered[(self.delivered["channel"] == "events") & (self.delivered["day"] == d)]
+        for i, ev in enumerate(self.world.events):
+            if not (ev.start <= date <= ev.end) or ev.signup_rate <= 0:
+                continue
+            rows = spent[[a.get("event_index") == i for a in spent["attributes"]]]
+            if rows.empty:
+                continue  # the event did not happen in this world
+            n_days = (ev.end - ev.start).days + 1
+            rng = self.streams.generator("event", i, d)
+            expected = ev.attendance / n_days * ev.signup_rate
+            n = int(rng.poisson(expected))
+            mk = self.markets.index(ev.market)
+            pool = np.flatnonzero(self.population.market == mk)
+            region = self.population.region_of(pool)
+            local = pool[region == ev.region] if ev.region else pool
+            pool = local if len(local) else pool
+            for c in rng.choice(pool, size=min(n, len(pool)), replace=False):
+                lead = self.pipeline.new_lead(int(c), d, ev.market, "event_signup")
+                self.event_leads[i].append(lead.idx)
+                if ev.drive_rate > 0 and rng.random() < ev.drive_rate:
+                    self.pipeline.book_at_event(lead, d)
