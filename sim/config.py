@@ -260,6 +260,12 @@ class EventConfig(Strict):
     description: str
 
 
+class MMMConfig(Strict):
+    """The analyst's assumptions for the weekly tables (not the simulation's true response)."""
+
+    adstock_decay: dict[str, Prob] = Field(description="channel -> weekly geometric adstock decay for model_ready.csv")
+
+
 class CalibrationConfig(Strict):
     """Free parameters tuned by `sim calibrate` against the extract's targets (written back here)."""
 
@@ -285,7 +291,7 @@ class World(Strict):
     # sections owned by other components, validated by their own models
     context: ContextConfig
     vendors: dict[str, Any] = Field(default_factory=dict)
-    mmm: dict[str, Any] = Field(default_factory=dict)
+    mmm: MMMConfig
 
     @model_validator(mode="after")
     def _cross_checks(self) -> World:

@@ -203,7 +203,7 @@ def _rowwise(name: str, error: str, needs: tuple[str, ...],
         known = df[list(needs)].notna().all(axis=1)
         return (rule(df).fillna(False).astype(bool)) | ~known
 
-    return pa.Check(check, name=name, error=error)
+    return pa.Check(check, name=name, error=error, statistics={"columns": list(needs)})
 
 
 def not_above(small: str, big: str) -> pa.Check:

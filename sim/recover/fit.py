@@ -36,6 +36,9 @@ from sim.recover.saturation import hill
 
 WEEK = "week_start"
 TREND = "trend"
+# A feature whose largest value on the fitted weeks is below this share of its largest value
+# over the year carries nothing but round-off there (spend that decayed away before launch).
+NEGLIGIBLE = 1e-9
 
 
 def spend_column(channel: str) -> str:
@@ -116,12 +119,23 @@ class FittedMMM:
 
 
 # --------------------------------------------------------------------------- fitting
+@dataclass(frozen=True)
+class _Candidate:
+    """One grid point of a channel: its transform and the regressor it yields on fitted weeks."""
+
+    decay: float
+    half_saturation: float
+    feature: np.ndarray = field(repr=False)  # scaled to max 1 (all zero if nothing reaches the fitted weeks)
+    scale: float
+
+
 def fit_mmm(df: pd.DataFrame, target: str, channels: list[str], controls: list[str] | None = None,
             cfg: RecoverConfig | None = None) -> FittedMMM:
     """Fit the baseline MMM of ``target`` on weekly ``df`` (model_ready.csv layout).
 
     ``channels`` are channel keys; their spend columns are ``<channel>_spend``. ``controls``
-    defaults to ``cfg.controls``.
+    defaults to ``cfg.controls``. Channels without spend stay in the output with zero
+    contribution; controls constant over the fitted weeks are dropped.
     """
     cfg = cfg or RecoverConfig()
     controls = list(cfg.controls if controls is None else controls)
@@ -130,50 +144,60 @@ def fit_mmm(df: pd.DataFrame, target: str, channels: list[str], controls: list[s
     y_all = df[target].to_numpy(dtype=float)
     live = _fitted_weeks(y_all, cfg)
     live_from = weeks[live].iloc[0]
-
-    y = y_all[live]
-    y_scale = float(np.mean(np.abs(y))) or 1.0
+    y_scale = float(np.mean(np.abs(y_all[live]))) or 1.0
+    y = y_all[live] / y_scale  # coefficients are solved in units of the mean target
     z, z_mean, z_std = _standardised_controls(df, controls, weeks, live_from, live, cfg.trend)
     spend = {ch: df[spend_column(ch)].to_numpy(dtype=float) for ch in channels}
-    on_air = [ch for ch in channels if spend[ch].sum() > 0]
-    grids = {ch: _candidates(spend[ch], live, cfg) for ch in on_air}
-
-    choice = {ch: (len(cfg.decay_grid) // 2) * len(cfg.half_saturation_grid) + len(cfg.half_saturation_grid) // 2
-              for ch in on_air}
-    for _ in range(cfg.sweeps):
-        changed = False
-        for ch in on_air:
-            costs = []
-            for k in range(len(grids[ch])):
-                trial = {**choice, ch: k}
-                xm = np.column_stack([grids[c][trial[c]][2] for c in on_air]) if on_air else np.empty((len(y), 0))
-                costs.append(_solve(xm, z, y / y_scale, cfg.ridge_penalty)[1])
-            best = int(np.argmin(costs))
-            changed |= best != choice[ch]
-            choice[ch] = best
-        if not changed:
-            break
-
-    xm = np.column_stack([grids[c][choice[c]][2] for c in on_air]) if on_air else np.empty((len(y), 0))
-    coef, _ = _solve(xm, z, y / y_scale, cfg.ridge_penalty)
-    transforms = {ch: ChannelTransform(*grids[ch][choice[ch]][:2], scale=grids[ch][choice[ch]][3]) for ch in on_air}
-    kept_controls = list(z_mean)
+    grids = {ch: _candidates(x, live, cfg) for ch, x in spend.items() if x.sum() > 0}
+    chosen = _search(grids, z, y, cfg)
+    coef, _ = _solve(_media_matrix(chosen, len(y)), z, y, cfg.ridge_penalty)
+    on_air = list(chosen)
     fitted = FittedMMM(
-        target=target, config=cfg, channels=list(channels), controls=kept_controls, transforms=transforms,
+        target=target, config=cfg, channels=list(channels), controls=list(z_mean),
+        transforms={ch: ChannelTransform(c.decay, c.half_saturation, c.scale) for ch, c in chosen.items()},
         media_coef={ch: float(coef[1 + i]) * y_scale for i, ch in enumerate(on_air)},
-        control_coef={c: float(coef[1 + len(on_air) + i]) * y_scale for i, c in enumerate(kept_controls)},
+        control_coef={c: float(coef[1 + len(on_air) + i]) * y_scale for i, c in enumerate(z_mean)},
         control_mean=z_mean, control_std=z_std, intercept=float(coef[0]) * y_scale, live_from=live_from,
         week_start=weeks, actual=y_all, decomposition=pd.DataFrame(),
-        spend=pd.Series({ch: float(spend[ch].sum()) for ch in channels}),
+        spend=pd.Series({ch: float(x.sum()) for ch, x in spend.items()}),
     )
     fitted.decomposition = predict(fitted, df)
     return fitted
+
+
+def _search(grids: dict[str, list[_Candidate]], z: np.ndarray, y: np.ndarray, cfg: RecoverConfig
+            ) -> dict[str, _Candidate]:
+    """Coordinate descent: per channel, the grid point with the lowest penalised cost, others held.
+
+    Starts every channel at the middle decay and middle half-saturation of the grids (a
+    neutral guess) and stops after ``cfg.sweeps`` passes or when a pass changes nothing.
+    """
+    n_k = len(cfg.half_saturation_grid)
+    start = (len(cfg.decay_grid) // 2) * n_k + n_k // 2  # candidates run decay-major, see _candidates
+    chosen = {ch: grid[start] for ch, grid in grids.items()}
+    for _ in range(cfg.sweeps):
+        changed = False
+        for ch, grid in grids.items():
+            costs = [_solve(_media_matrix({**chosen, ch: cand}, len(y)), z, y, cfg.ridge_penalty)[1] for cand in grid]
+            best = grid[int(np.argmin(costs))]
+            changed |= best is not chosen[ch]
+            chosen[ch] = best
+        if not changed:
+            break
+    return chosen
+
+
+def _media_matrix(chosen: dict[str, _Candidate], n: int) -> np.ndarray:
+    return np.column_stack([c.feature for c in chosen.values()]) if chosen else np.empty((n, 0))
 
 
 def _require_columns(df: pd.DataFrame, columns: list[str]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise KeyError(f"MMM input lacks columns {missing}; it has {list(df.columns)}")
+    empty = [c for c in columns if c != WEEK and df[c].isna().any()]
+    if empty:
+        raise ValueError(f"MMM input has empty cells in {empty}")
 
 
 def _fitted_weeks(y: np.ndarray, cfg: RecoverConfig) -> np.ndarray:
@@ -205,17 +229,23 @@ def _standardised_controls(df, controls, weeks, live_from, live, trend):
     return z, {c: float(mean[c]) for c in keep}, {c: float(std[c]) for c in keep}
 
 
-def _candidates(x: np.ndarray, live: np.ndarray, cfg: RecoverConfig) -> list[tuple[float, float, np.ndarray, float]]:
-    """Every (decay, K) of the grids: (decay, K in GBP, scaled feature on fitted weeks, scale)."""
+def _candidates(x: np.ndarray, live: np.ndarray, cfg: RecoverConfig) -> list[_Candidate]:
+    """Every (decay, half-saturation) of the grids for one channel's weekly spend ``x``, decay-major.
+
+    Half-saturation multiples refer to the channel's mean adstocked spend over the weeks it
+    is on air, so the same grid suits a GBP 6M channel and a GBP 0.4M one.
+    """
     out = []
     for decay in cfg.decay_grid:
         a = geometric_adstock(x, decay)
         level = float(a[x > 0].mean())
         for multiple in cfg.half_saturation_grid:
-            k = multiple * level
-            h = hill(a, k, cfg.hill_shape)[live]
-            scale = float(h.max()) or 1.0
-            out.append((decay, k, h / scale, scale))
+            full = hill(a, multiple * level, cfg.hill_shape)
+            h = full[live]
+            if h.max() <= NEGLIGIBLE * full.max():
+                out.append(_Candidate(decay, multiple * level, np.zeros_like(h), 1.0))
+            else:
+                out.append(_Candidate(decay, multiple * level, h / h.max(), float(h.max())))
     return out
 
 

@@ -33,7 +33,7 @@ from scipy.stats import spearmanr
 from sim.recover.fit import FittedMMM
 
 INTERACTION = "interaction"
-FLOAT_FORMAT = "%.6g"
+FLOAT_FORMAT = "%.6f"
 PNG_DPI = 100
 
 
@@ -65,8 +65,8 @@ def compare(true: pd.Series, recovered: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame({"true": true, "recovered": recovered})
     out["abs_error"] = (out["recovered"] - out["true"]).abs()
     out["rel_error"] = (out["recovered"] - out["true"]) / out["true"].where(out["true"] != 0)
-    out["true_rank"] = out["true"].rank(ascending=False, method="min")
-    out["recovered_rank"] = out["recovered"].rank(ascending=False, method="min")
+    out["true_rank"] = out["true"].rank(ascending=False, method="min").astype("Int64")
+    out["recovered_rank"] = out["recovered"].rank(ascending=False, method="min").astype("Int64")
     return out
 
 
@@ -194,14 +194,16 @@ def scorecard_markdown(card: pd.DataFrame, summary: pd.DataFrame, scenarios: pd.
 
 
 def markdown_table(df: pd.DataFrame) -> str:
-    """A GitHub-flavoured markdown table (numbers to 4 significant digits)."""
+    """A GitHub-flavoured markdown table (4 significant digits; whole numbers from 10,000 up)."""
     def cell(v: object) -> str:
+        if v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and np.isnan(v)):
+            return ""
         if isinstance(v, (bool, np.bool_)):
             return "yes" if v else "no"
         if isinstance(v, (int, np.integer)):
             return str(int(v))
         if isinstance(v, (float, np.floating)):
-            return "" if np.isnan(v) else f"{v:.4g}"
+            return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
         return str(v)
     header = "| " + " | ".join(map(str, df.columns)) + " |"
     rule = "|" + "|".join("---" for _ in df.columns) + "|"
@@ -224,8 +226,9 @@ def plot_scorecard(card: pd.DataFrame, path: str | Path) -> None:
         for row in part.itertuples(index=False):
             ax.annotate(row.channel, (row.true, row.recovered), fontsize=7, xytext=(3, 3), textcoords="offset points")
         values = np.r_[part["true"].to_numpy(float), part["recovered"].to_numpy(float), 0.0]
-        low, high = float(np.nanmin(values)) * 1.1, float(np.nanmax(values)) * 1.1
-        high = high if high > low else low + 1.0
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        pad = (high - low) * 0.05 or 1.0  # keep points on zero off the frame
+        low, high = low - pad, high + pad
         ax.plot([low, high], [low, high], color="#999999", linewidth=1, linestyle="--")
         ax.set_xlim(low, high)
         ax.set_ylim(low, high)

@@ -1,0 +1,328 @@
+"""Vendor contract terms as data: the ``[vendors]`` section of a scenario.
+
+The seven contracts of the extract (ITV, Sky, the Sky BVOD addendum, Channel 4, JCDecaux,
+Clear Channel and the media agency) are declared in the scenario with every commercial
+figure: parties, dates, commitments, rate cards, notice periods, SLA thresholds, fees.
+Renderers and the SLA tracker read them from here, and the media simulation reads the deal
+rates (:func:`deal_cpp`, :func:`site_rate`) and the declared incidents
+(:func:`incident_factor`) so that the delivery it simulates is priced by the same contracts.
+
+Commitments are written for a reference channel budget (``reference_budget_gbp``); a scenario
+with another budget scales them by ``budget / reference`` (:func:`commitment_scale`), so a
+"double TV" world has TV contracts that commit twice the money.
+
+This module must not import :mod:`sim.config` (the World imports it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Prob = Annotated[float, Field(ge=0, le=1)]
+Money = Annotated[float, Field(ge=0)]
+PositiveMoney = Annotated[float, Field(gt=0)]
+
+CHANNEL_OWNER_COLUMN = {"tv": "broadcaster", "ooh": "vendor", "dv360": "exchange"}
+"""Which column of the channel's raw table names the media owner a contract line covers."""
+
+Measure = Literal["grp_delivery", "site_availability", "frequency_cap", "viewability",
+                  "approved_supply", "report_timeliness"]
+CEILING_MEASURES = frozenset({"frequency_cap", "report_timeliness"})
+"""Measures whose contracted value is a maximum (all others are minimums)."""
+
+
+class Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Party(Terms):
+    legal_name: str
+    name: str = Field(description="trading name used in tables (sla_tracking.vendor)")
+
+
+class CommitmentLine(Terms):
+    """Money the advertiser commits to one media owner over the contract term."""
+
+    label: str
+    channel: Literal["tv", "ooh"] = Field(description="media channel whose budget the line is part of")
+    owners: list[str] = Field(min_length=1, description="values of the channel's owner column (broadcaster / vendor)")
+    amount_gbp: Money = Field(description="commitment over the whole term, at the reference budget")
+    in_year_share: Prob = Field(description="share of the commitment scheduled inside the simulated year")
+    notice_weeks: int = Field(ge=0, description="cancellation notice for bookings on this line")
+
+
+class SlaMetric(Terms):
+    """One service level: the measure, what it is measured on, the contracted level, how often."""
+
+    measure: Measure
+    owners: list[str] = Field(default_factory=list, description="owner values measured; empty = all rows")
+    target: float = Field(gt=0, description="contracted level; for *_delivery / availability the minimum delivered share of booked")
+    cadence: Literal["monthly", "quarterly"]
+
+
+class Incident(Terms):
+    """A declared delivery failure. The media simulation applies it; the SLA tracker only measures.
+
+    ``severity`` is the share of delivery lost on matching rows: GRPs (``grp_shortfall``), live
+    sites and their impressions (``site_outage``, spend is billed as booked), viewable
+    impressions (``viewability_dip``). ``late_report`` delays the agency's monthly report.
+    """
+
+    id: str
+    kind: Literal["grp_shortfall", "site_outage", "viewability_dip", "late_report"]
+    channel: Literal["tv", "ooh", "dv360", "agency"]
+    owners: list[str] = Field(default_factory=list, description="owner values hit; empty = all")
+    start: dt.date
+    end: dt.date
+    dayparts: list[str] = Field(default_factory=list)
+    formats: list[str] = Field(default_factory=list)
+    cities: list[str] = Field(default_factory=list)
+    severity: Prob = 0.0
+    delay_business_days: int = Field(0, ge=0)
+    cause: str
+
+    @model_validator(mode="after")
+    def _check(self) -> Incident:
+        if self.end < self.start:
+            raise ValueError(f"incident {self.id}: end {self.end} is before start {self.start}")
+        if self.kind == "late_report" and self.delay_business_days == 0:
+            raise ValueError(f"incident {self.id}: a late_report needs delay_business_days > 0")
+        if self.kind != "late_report" and self.severity == 0:
+            raise ValueError(f"incident {self.id}: a {self.kind} needs severity > 0")
+        return self
+
+
+class Contract(Terms):
+    """What every contract has: document, parties, dates, payment, audit, commitments, SLAs."""
+
+    file: str = Field(pattern=r"^[A-Za-z0-9_]+\.md$")
+    title: str
+    reference: str
+    vendor: Party
+    contract_type: str = Field(description="sla_tracking.contract_type")
+    signed: dt.date
+    start: dt.date
+    term_months: int = Field(gt=0)
+    payment_days: int = Field(gt=0)
+    audit_notice_days: int = Field(gt=0)
+    liability_cap_share: Prob = Field(description="liability cap as a share of the charges of the term")
+    commitments: dict[str, CommitmentLine] = Field(default_factory=dict)
+    sla: dict[str, SlaMetric] = Field(default_factory=dict)
+    brand_safety_exclusions: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Contract:
+        if self.signed > self.start:
+            raise ValueError(f"{self.file}: signed {self.signed} after the start {self.start}")
+        return self
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the term."""
+        return (pd.Timestamp(self.start) + pd.DateOffset(months=self.term_months) - pd.Timedelta(days=1)).date()
+
+
+class AirtimeContract(Contract):
+    """Linear TV airtime bought at a cost per point (CPP) by daypart, BVOD at a CPM."""
+
+    cpp_gbp: dict[str, PositiveMoney] = Field(description="deal CPP (GBP per adult GRP) by daypart")
+    premium_programmes: list[str] = Field(default_factory=list, description="programme-name prefixes with a surcharge")
+    premium_share: Prob = Field(0.0, description="surcharge on the deal CPP for premium programmes")
+    bvod_cpm_gbp: PositiveMoney | None = None
+    make_good_weeks: int = Field(gt=0, description="weeks in which under-delivery is made good")
+    late_cancellation_charge: Prob = Field(description="share of a booking charged when notice is short")
+    share_of_broadcast: Prob = Field(description="minimum share of the advertiser's linear TV spend with this owner")
+
+
+class PartnershipContract(AirtimeContract):
+    """Airtime plus a content partnership (Channel 4)."""
+
+    partnership_fee_gbp: Money = Field(description="content fee; not media spend, not scaled with the TV budget")
+    deliverables: dict[str, int] = Field(description="branded content item -> number delivered")
+    talent_usage_months: int = Field(gt=0)
+    approval_days: int = Field(gt=0, description="business days for the advertiser to approve content")
+
+
+class BvodAddendum(Contract):
+    """Addendum to an airtime contract: addressable BVOD at CPMs, frequency caps, data terms."""
+
+    parent: str = Field(description="key of the contract this amends")
+    cpm_gbp: dict[str, PositiveMoney] = Field(description="targeting tier -> CPM")
+    min_households: int = Field(gt=0, description="smallest addressable audience segment")
+    data_retention_days: int = Field(gt=0)
+    report_business_days: int = Field(gt=0, description="campaign report due after each flight")
+
+
+class OohContract(Contract):
+    """Outdoor sites priced per site per cycle (classic, digital, transport)."""
+
+    site_rate_gbp: dict[str, PositiveMoney] = Field(description="format -> price per site per cycle")
+    cycle_days: int = Field(gt=0)
+    spot_seconds: int = Field(gt=0, description="digital spot length")
+    loop_seconds: int = Field(gt=0, description="digital loop length")
+    creative_rotation_minutes: int = Field(gt=0)
+    artwork_days: int = Field(gt=0, description="business days before posting that artwork is due")
+    impression_guarantee: Prob = Field(description="share of the estimated audience guaranteed")
+    make_good_weeks: int = Field(gt=0)
+    force_majeure: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _loop(self) -> OohContract:
+        if self.spot_seconds > self.loop_seconds:
+            raise ValueError(f"{self.file}: spot_seconds {self.spot_seconds} exceed loop_seconds {self.loop_seconds}")
+        return self
+
+
+class DoohContract(OohContract):
+    """Digital out-of-home with programmatic access and sustainability commitments."""
+
+    programmatic_platforms: list[str] = Field(min_length=1)
+    programmatic_cap_share: Prob
+    programmatic_floor_cpm_gbp: PositiveMoney
+    renewable_energy_share: Prob
+    dimming_share: Prob = Field(description="night-time brightness reduction")
+    recycled_hardware_share: Prob
+
+
+class AgencyTerms(Contract):
+    """The media agency's terms of business: services, remuneration, KPIs, audit, exit."""
+
+    markets: list[str] = Field(min_length=1)
+    commission_media: Prob
+    commission_production: Prob
+    kpi_bonus_max: Prob = Field(description="maximum bonus as a share of annual commission")
+    kpi_weights: dict[str, Prob]
+    budget_pacing_tolerance: Prob
+    cost_per_lead_target_gbp: PositiveMoney
+    termination_notice_days: int = Field(gt=0)
+    handover_days: int = Field(gt=0)
+    audits_per_year: int = Field(gt=0)
+    audit_lookback_years: int = Field(gt=0)
+    approved_exchanges: list[str] = Field(min_length=1)
+    report_business_days: tuple[int, int] = Field(description="range of business days after month end the report usually takes")
+
+    @model_validator(mode="after")
+    def _kpis(self) -> AgencyTerms:
+        total = sum(self.kpi_weights.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"{self.file}: kpi_weights must sum to 1, got {total:.4f}")
+        lo, hi = self.report_business_days
+        if not 0 < lo <= hi:
+            raise ValueError(f"{self.file}: report_business_days must be 0 < low <= high, got {self.report_business_days}")
+        return self
+
+
+class VendorsConfig(Terms):
+    """The ``[vendors]`` section: the client, the seven contracts and the declared incidents."""
+
+    client: Party
+    trading_as: str
+    reference_budget_gbp: dict[str, PositiveMoney] = Field(description="channel budget the commitments were written for")
+    commitment_tolerance: Prob = Field(description="allowed |delivered in-term spend / scheduled share - 1|")
+    itv: AirtimeContract
+    sky: AirtimeContract
+    sky_bvod: BvodAddendum
+    channel4: PartnershipContract
+    jcdecaux: OohContract
+    clear_channel: DoohContract
+    agency: AgencyTerms
+    incidents: list[Incident] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> VendorsConfig:
+        for key, contract in self.contracts().items():
+            for name, line in contract.commitments.items():
+                if line.channel not in self.reference_budget_gbp:
+                    raise ValueError(f"vendors.{key}.commitments.{name}.channel {line.channel!r} has no "
+                                     f"vendors.reference_budget_gbp entry")
+        if self.sky_bvod.parent not in self.contracts():
+            raise ValueError(f"vendors.sky_bvod.parent {self.sky_bvod.parent!r} is not a contract key")
+        for key, share in self.scheduled_shares().items():
+            if share > 1 + self.commitment_tolerance:
+                raise ValueError(f"vendors: commitments scheduled in the year add up to {share:.1%} of "
+                                 f"reference_budget_gbp.{key}; more than the budget they were written for")
+        ids = [i.id for i in self.incidents]
+        if len(ids) != len(set(ids)):
+            raise ValueError("vendors.incidents: duplicate incident id")
+        return self
+
+    def contracts(self) -> dict[str, Contract]:
+        """The seven contracts in document order."""
+        return {k: getattr(self, k) for k in CONTRACT_KEYS}
+
+    def scheduled_shares(self) -> dict[str, float]:
+        """Per channel: commitments scheduled inside the year / reference budget.
+
+        At most 1: the rest of a channel's budget is airtime bought before a term starts.
+        """
+        totals: dict[str, float] = {}
+        for contract in self.contracts().values():
+            for line in contract.commitments.values():
+                totals[line.channel] = totals.get(line.channel, 0.0) + line.amount_gbp * line.in_year_share
+        return {ch: totals.get(ch, 0.0) / ref for ch, ref in self.reference_budget_gbp.items() if ch in totals}
+
+
+CONTRACT_KEYS = ("itv", "sky", "sky_bvod", "channel4", "jcdecaux", "clear_channel", "agency")
+
+
+# --------------------------------------------------------------------------- helpers shared with the media simulation
+def commitment_scale(vendors: VendorsConfig, channel: str, budget_gbp: float) -> float:
+    """Factor applied to a channel's commitments in a world whose budget differs from the reference."""
+    return budget_gbp / vendors.reference_budget_gbp[channel]
+
+
+def airtime_contract_of(vendors: VendorsConfig, broadcaster: str) -> AirtimeContract:
+    """The airtime contract whose commitments cover a broadcaster value (e.g. ``ITV_BVOD`` -> ITV)."""
+    for contract in vendors.contracts().values():
+        if isinstance(contract, AirtimeContract) and any(
+                broadcaster in line.owners for line in contract.commitments.values()):
+            return contract
+    raise KeyError(f"no airtime contract covers broadcaster {broadcaster!r}")
+
+
+def deal_cpp(vendors: VendorsConfig, broadcaster: str, daypart: str, programme: str = "") -> float:
+    """Contracted GBP per GRP for a linear spot: the daypart's deal CPP plus any programme surcharge.
+
+    Booked GRPs = spend / deal CPP; the TV simulation delivers GRPs around that and the SLA
+    tracker compares what was delivered with what was booked.
+    """
+    contract = airtime_contract_of(vendors, broadcaster)
+    if daypart not in contract.cpp_gbp:
+        raise KeyError(f"{contract.file}: no deal CPP for daypart {daypart!r}; dayparts: {sorted(contract.cpp_gbp)}")
+    premium = any(programme.startswith(p) for p in contract.premium_programmes)
+    return contract.cpp_gbp[daypart] * (1 + contract.premium_share * premium)
+
+
+def ooh_contract_of(vendors: VendorsConfig, vendor: str) -> OohContract:
+    """The outdoor contract whose commitments cover an ``ooh_performance.vendor`` value."""
+    for contract in (vendors.jcdecaux, vendors.clear_channel):
+        if any(vendor in line.owners for line in contract.commitments.values()):
+            return contract
+    raise KeyError(f"no outdoor contract covers vendor {vendor!r}")
+
+
+def site_rate(vendors: VendorsConfig, vendor: str, fmt: str) -> float:
+    """Contracted price of one site for one cycle; contracted sites = spend / site rate."""
+    contract = ooh_contract_of(vendors, vendor)
+    if fmt not in contract.site_rate_gbp:
+        raise KeyError(f"{contract.file}: no site rate for format {fmt!r}; formats: {sorted(contract.site_rate_gbp)}")
+    return contract.site_rate_gbp[fmt]
+
+
+def incident_factor(vendors: VendorsConfig, channel: str, day: dt.date, owner: str = "", *,
+                    daypart: str = "", fmt: str = "", city: str = "") -> float:
+    """Share of normal delivery that survives the declared incidents on one row (1.0 = none)."""
+    factor = 1.0
+    for inc in vendors.incidents:
+        if inc.channel != channel or not inc.start <= day <= inc.end:
+            continue
+        if (inc.owners and owner not in inc.owners) or (inc.dayparts and daypart not in inc.dayparts):
+            continue
+        if (inc.formats and fmt not in inc.formats) or (inc.cities and city not in inc.cities):
+            continue
+        factor *= 1 - inc.severity
+    return factor

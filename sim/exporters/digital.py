@@ -1,0 +1,198 @@
+"""The six digital platform exports: Meta, Google Ads, DV360, TikTok, YouTube, LinkedIn.
+
+Each is one row per delivered plan row (day x campaign x platform / keyword group / creative
+size); spend, impressions, clicks and views are the delivery's, the ratios are recomputed from
+them (see :mod:`sim.exporters.media_common`). Leads and conversions are the funnel's outcomes
+attributed to the campaign, not platform fiction. Every function has the signature
+``f(world, delivered, outcomes, rng) -> DataFrame``; ``rng`` feeds only reporting noise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.config import World
+from sim.exporters.media_common import (
+    FREQUENCY_DECIMALS, MONEY_DECIMALS, PRICE_DECIMALS, RATE_DECIMALS, add_delivery_metrics, attribute,
+    channel_rows, counts_where, draw, finish, platform_outcomes, ratio, reporting, thin,
+)
+from sim.rng import stable_id
+
+# The extract's columns, names and order (one declaration per table).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "meta_ads": (
+        "date", "campaign_name", "campaign_id", "platform", "objective", "market", "model", "impressions",
+        "clicks", "ctr", "cpm", "cpc", "spend", "reach", "frequency", "video_views", "video_view_rate",
+        "leads", "link_clicks", "landing_page_views", "cost_per_lead"),
+    "google_ads": (
+        "date", "campaign_name", "campaign_id", "campaign_type", "market", "model", "keyword_group",
+        "impressions", "clicks", "ctr", "avg_cpc", "spend", "conversions", "conversion_rate",
+        "cost_per_conversion", "quality_score", "impression_share", "search_impression_share"),
+    "dv360": (
+        "date", "insertion_order", "line_item_name", "line_item_id", "market", "model", "creative_size",
+        "exchange", "impressions", "clicks", "ctr", "cpm", "spend", "viewable_impressions",
+        "viewability_rate", "video_completions", "video_completion_rate"),
+    "tiktok_ads": (
+        "date", "campaign_name", "campaign_id", "objective", "market", "model", "impressions", "clicks",
+        "ctr", "cpm", "spend", "video_views", "video_view_rate", "avg_watch_time_seconds", "shares",
+        "comments", "likes", "profile_visits", "website_clicks"),
+    "youtube_ads": (
+        "date", "campaign_name", "campaign_id", "format", "market", "model", "impressions", "views",
+        "view_rate", "clicks", "ctr", "cpv", "cpm", "spend", "video_played_25", "video_played_50",
+        "video_played_75", "video_played_100", "earned_views", "earned_subscribers"),
+    "linkedin_ads": (
+        "date", "campaign_name", "campaign_id", "objective", "market", "model", "impressions", "clicks",
+        "ctr", "cpm", "cpc", "spend", "leads", "cost_per_lead", "social_actions", "follower_gains",
+        "company_page_clicks"),
+}
+SEARCH = "search"
+VIDEO_CREATIVE = "video_pre-roll"
+SHARE_DECIMALS = 4  # impression share as the platform shows it
+
+
+def _base(rows: pd.DataFrame) -> pd.DataFrame:
+    """The columns every platform export shares, straight from the delivered rows."""
+    return pd.DataFrame({
+        "date": rows["date"], "campaign_name": rows["campaign_name"], "campaign_id": rows["campaign_id"],
+        "market": rows["market"], "model": rows["model"],
+        "impressions": rows["impressions"], "clicks": rows["clicks"],
+    })
+
+
+def meta_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
+             rng: np.random.Generator) -> pd.DataFrame:
+    """Meta Ads Manager: day x campaign x platform (Facebook / Instagram)."""
+    rows = channel_rows(delivered, "meta")
+    conv = reporting(world, "meta")
+    t = _base(rows)
+    t["platform"], t["objective"] = rows["breakdown"], rows["objective"]
+    add_delivery_metrics(t, rows["spend"])
+    reach = t["impressions"] / draw(rng, conv["daily_frequency"], len(t))
+    t["reach"] = np.maximum(np.round(reach), np.minimum(t["impressions"], 1)).astype(np.int64)
+    t["frequency"] = ratio(t["impressions"], t["reach"], FREQUENCY_DECIMALS)
+    t["video_views"] = rows["views"]
+    t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS)
+    t["leads"] = platform_outcomes(rows, outcomes, "meta", "leads")
+    t["link_clicks"] = thin(rng, t["clicks"], conv["link_click_share"])
+    t["landing_page_views"] = thin(rng, t["link_clicks"], conv["landing_page_view_share"])
+    t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
+    return finish(t, "meta_ads", COLUMNS, ["date", "market", "campaign_name", "platform"])
+
+
+def google_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
+               rng: np.random.Generator) -> pd.DataFrame:
+    """Google Ads: day x campaign x keyword group; conversions are configurator starts + bookings."""
+    rows = channel_rows(delivered, "google")
+    t = _base(rows)
+    t["campaign_type"], t["keyword_group"] = rows["objective"], rows["breakdown"]
+    add_delivery_metrics(t, rows["spend"], cpc_name="avg_cpc")
+    t["conversions"] = platform_outcomes(rows, outcomes, "google", "conversions")
+    t["conversion_rate"] = ratio(t["conversions"], t["clicks"], RATE_DECIMALS)
+    t["cost_per_conversion"] = ratio(t["spend"], t["conversions"], MONEY_DECIMALS)
+    t["quality_score"] = pd.array(rows["quality_score"].round(), dtype="Int64")
+    t["impression_share"] = rows["impression_share"].round(SHARE_DECIMALS)
+    t["search_impression_share"] = t["impression_share"].where(t["campaign_type"] == SEARCH)
+    return finish(t, "google_ads", COLUMNS, ["date", "market", "campaign_name", "keyword_group"])
+
+
+def _exchanges(rows: pd.DataFrame, rng: np.random.Generator) -> list[str]:
+    """Each line item buys on one of its campaign's exchanges (drawn once per line item)."""
+    items = rows["line_item_name"].to_numpy()
+    options = dict(zip(items, attribute(rows, "exchanges", [""])))
+    names = sorted(options)
+    picks = rng.random(len(names))
+    chosen = {n: options[n][int(p * len(options[n]))] for n, p in zip(names, picks)}
+    return [chosen[n] for n in items]
+
+
+def dv360(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
+          rng: np.random.Generator) -> pd.DataFrame:
+    """DV360: day x line item (insertion order = campaign, line item = campaign x creative size)."""
+    rows = channel_rows(delivered, "dv360")
+    rows["line_item_name"] = rows["campaign_name"] + "_" + rows["breakdown"]
+    t = _base(rows)
+    t["insertion_order"], t["line_item_name"] = rows["campaign_name"], rows["line_item_name"]
+    t["line_item_id"] = [stable_id(n) for n in rows["line_item_name"]]
+    t["creative_size"] = rows["breakdown"]
+    t["exchange"] = _exchanges(rows, rng)
+    add_delivery_metrics(t, rows["spend"], cpc_name=None)
+    t["viewable_impressions"] = np.round(t["impressions"] * rows["viewability"].fillna(0)).astype(np.int64)
+    t["viewability_rate"] = ratio(t["viewable_impressions"], t["impressions"], RATE_DECIMALS)
+    # a video creative bought under a display setup has no completion data, as on the platform
+    video = ((t["creative_size"] == VIDEO_CREATIVE) & rows["completion_rate"].notna()).to_numpy()
+    completions = np.round(t["impressions"] * rows["completion_rate"].fillna(0)).to_numpy(np.int64)
+    t["video_completions"] = counts_where(completions, video)
+    t["video_completion_rate"] = np.where(video, ratio(completions, t["impressions"], RATE_DECIMALS), np.nan)
+    return finish(t, "dv360", COLUMNS, ["date", "market", "insertion_order", "line_item_name"])
+
+
+def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
+               rng: np.random.Generator) -> pd.DataFrame:
+    """TikTok Ads: day x campaign; engagement counts split the delivery's engagement rate."""
+    rows = channel_rows(delivered, "tiktok")
+    conv = reporting(world, "tiktok")
+    t = _base(rows)
+    t["objective"] = rows["objective"]
+    add_delivery_metrics(t, rows["spend"], cpc_name=None)
+    t["video_views"] = rows["views"]
+    t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS)
+    t["avg_watch_time_seconds"] = rows["watch_time_s"].round(FREQUENCY_DECIMALS)
+    engaged = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
+    mix = conv["engagement_mix"]
+    split = rng.multinomial(engaged, list(mix.values()))
+    for k, name in enumerate(mix):
+        t[name] = split[:, k]
+    t["website_clicks"] = thin(rng, t["clicks"], conv["website_click_share"])
+    t["profile_visits"] = t["clicks"] - t["website_clicks"]
+    return finish(t, "tiktok_ads", COLUMNS, ["date", "market", "campaign_name"])
+
+
+def _quartiles(rng: np.random.Generator, impressions: np.ndarray, views: np.ndarray,
+               conv: dict) -> list[np.ndarray]:
+    """Viewers reaching 25/50/75/100%: every paid view passes 25%, then binomial retention."""
+    played = views + thin(rng, impressions - views, conv["past_25_without_view"])
+    out = [played]
+    for _ in range(3):
+        played = thin(rng, played, conv["quartile_retention"])
+        out.append(played)
+    return out
+
+
+def youtube_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
+                rng: np.random.Generator) -> pd.DataFrame:
+    """YouTube (Google Ads video): day x campaign x format (TrueView / Bumper / Shorts)."""
+    rows = channel_rows(delivered, "youtube")
+    conv = reporting(world, "youtube")
+    t = _base(rows)
+    t["format"] = rows["objective"]
+    add_delivery_metrics(t, rows["spend"], cpc_name=None)
+    t["views"] = rows["views"]
+    t["view_rate"] = ratio(t["views"], t["impressions"], RATE_DECIMALS)
+    t["cpv"] = ratio(t["spend"], t["views"], PRICE_DECIMALS)
+    q = _quartiles(rng, t["impressions"].to_numpy(np.int64), t["views"].to_numpy(np.int64), conv)
+    for pct, played in zip((25, 50, 75, 100), q):
+        t[f"video_played_{pct}"] = played
+    t["earned_views"] = np.round(t["views"] * draw(rng, conv["earned_view_share"], len(t))).astype(np.int64)
+    t["earned_subscribers"] = thin(rng, t["views"], conv["earned_subscriber_rate"])
+    return finish(t, "youtube_ads", COLUMNS, ["date", "market", "campaign_name", "format"])
+
+
+def linkedin_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
+                 rng: np.random.Generator) -> pd.DataFrame:
+    """LinkedIn Campaign Manager: day x campaign; leads are the funnel's lead-form leads."""
+    rows = channel_rows(delivered, "linkedin")
+    conv = reporting(world, "linkedin")
+    t = _base(rows)
+    t["objective"] = rows["objective"]
+    add_delivery_metrics(t, rows["spend"])
+    t["leads"] = platform_outcomes(rows, outcomes, "linkedin", "leads")
+    t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
+    t["social_actions"] = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
+    t["follower_gains"] = thin(rng, t["social_actions"], conv["follower_gain_rate"])
+    t["company_page_clicks"] = thin(rng, t["clicks"], conv["company_page_click_rate"])
+    return finish(t, "linkedin_ads", COLUMNS, ["date", "market", "campaign_name"])
+
+
+TABLES = {"meta_ads": meta_ads, "google_ads": google_ads, "dv360": dv360, "tiktok_ads": tiktok_ads,
+          "youtube_ads": youtube_ads, "linkedin_ads": linkedin_ads}

@@ -1,0 +1,246 @@
+"""What the ten media exporters share: money rounding, derived metrics, outcomes, reporting noise.
+
+The exporters are views of the delivered plan (:func:`sim.media.delivery.deliver`): they never
+change spend, impressions or clicks. Every ratio a table shows (CTR, CPM, CPC, ...) is computed
+from the very counts and the very (rounded) spend written beside it, so a reader who recomputes
+``clicks / impressions`` gets the published CTR. Rounding spend to pennies uses the largest
+remainder, so a channel's total is preserved to the penny.
+
+Reporting-only quantities (reach, frequency, engagement splits, programme names) are drawn from
+the table's own generator. Their ranges are reporting conventions, not causes of anything; the
+defaults below can be overridden per scenario in ``media.channels.<name>.extras.reporting``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config import World
+
+PENNIES_PER_GBP = 100
+PER_MILLE = 1000
+RATE_DECIMALS = 6  # ctr, view rates: exact enough that recomputing them from the counts agrees
+PRICE_DECIMALS = 4  # cpm, cpc, cpv: unit prices below a penny stay visible
+MONEY_DECIMALS = 2
+FREQUENCY_DECIMALS = 2  # frequencies, seconds, percentages of reach
+
+# Reporting conventions per channel (platform-style numbers that move no consumer).
+REPORTING_DEFAULTS: dict[str, dict[str, Any]] = {
+    "meta": {
+        "daily_frequency": (1.05, 1.60),  # impressions per reached person in a day
+        "link_click_share": (0.60, 0.85),  # link clicks among all clicks
+        "landing_page_view_share": (0.60, 0.85),  # landing page views among link clicks
+    },
+    "tiktok": {
+        "engagement_mix": {"likes": 0.80, "shares": 0.12, "comments": 0.08},
+        "website_click_share": (0.70, 0.90),  # the rest of the clicks visit the profile
+    },
+    "youtube": {
+        "past_25_without_view": (0.10, 0.30),  # impressions without a paid view that pass 25%
+        "quartile_retention": (0.70, 0.92),  # viewers reaching the next quartile
+        "earned_view_share": (0.05, 0.10),  # the extract: earned views 5-10% of paid views
+        "earned_subscriber_rate": (0.0005, 0.0020),  # subscribers per paid view
+    },
+    "linkedin": {
+        "follower_gain_rate": (0.02, 0.08),  # follows per social action
+        "company_page_click_rate": (0.05, 0.15),  # company page clicks per ad click
+    },
+    "tv": {
+        "high_grps": 50.0,  # the extract: GRPs 50-150 per week in active flights
+        "reach_pct": (20.0, 40.0),  # the extract's weekly reach in those weeks
+        "frequency": (3.0, 6.0),  # the extract's weekly frequency in those weeks
+        "frequency_jitter": 0.08,
+        "spot_rating": {  # 30-second-equivalent TVR of one spot, by delivery key
+            "linear_peak": (4.0, 8.0), "linear_offpeak": (1.0, 3.0), "bvod": (0.05, 0.20),
+        },
+    },
+    "ooh": {
+        "cycle_frequency": (3.0, 8.0),  # sightings per reached adult in a cycle
+        "max_reach_share": 0.80,  # of the region's adults
+    },
+    "print": {
+        "page_range": (3, 98),
+    },
+    "radio": {
+        "spot_rating": {  # share of the area's adults hearing one 30s spot
+            "breakfast_drive": (0.002, 0.004), "daytime": (0.001, 0.002), "evening_drive": (0.0008, 0.0015),
+        },
+        "flight_frequency": (3.0, 8.0),
+        "max_reach_share": 0.60,
+    },
+}
+
+
+def reporting(world: World, channel: str) -> dict[str, Any]:
+    """The channel's reporting conventions: defaults, overridden by ``extras.reporting``."""
+    overrides = world.media.channels[channel].extras.get("reporting", {})
+    return {**REPORTING_DEFAULTS.get(channel, {}), **overrides}
+
+
+def table_columns(name: str, declared: dict[str, tuple[str, ...]]) -> list[str]:
+    """The table's columns in extract order: ``sim.schemas`` when present, else the module's list."""
+    try:
+        from sim.schemas import columns  # declared once for exporter, validator and dictionary
+    except ImportError:
+        return list(declared[name])
+    return list(columns(name))
+
+
+# --------------------------------------------------------------------------- selection
+def channel_rows(delivered: pd.DataFrame, channel: str, breakdown_name: str | None = None) -> pd.DataFrame:
+    """The channel's delivered rows, in a fixed order (date, market, campaign, breakdown)."""
+    rows = delivered[delivered["channel"] == channel].copy()
+    rows = rows.sort_values(["date", "market", "campaign_name", "line_id", "breakdown"], kind="stable")
+    rows = rows.reset_index(drop=True)
+    if breakdown_name:
+        rows[breakdown_name] = rows["breakdown"]
+    return rows
+
+
+def attribute(rows: pd.DataFrame, key: str, default: Any = None) -> list[Any]:
+    """One reporting attribute of every row (TV broadcaster, OOH vendor, print edition, ...)."""
+    return [a.get(key, default) for a in rows["attributes"]]
+
+
+def week_start(dates: pd.Series) -> pd.Series:
+    """The Monday on or before each date."""
+    return dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
+
+
+def region_adults_000(world: World, market: str, region: str | None) -> float:
+    """Adults (thousands) of a region, by the market's population weights; the whole market if None."""
+    m = world.markets[market]
+    total = m.adult_population_m * PER_MILLE
+    if region is None or region not in m.regions:
+        return total
+    return total * m.regions[region] / sum(m.regions.values())
+
+
+# --------------------------------------------------------------------------- rounding
+def largest_remainder(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """Round non-negative values to integers so that each group's sum is its rounded sum.
+
+    Each value is floored, and the units the floors lost go to the largest remainders
+    (ties to the earlier row), so rounding never moves a group's total.
+    """
+    values = np.asarray(values, dtype=float)
+    groups = np.zeros(len(values), np.int64) if groups is None else pd.factorize(groups)[0]
+    floor = np.floor(values)
+    rest = values - floor
+    n_groups = groups.max() + 1 if len(values) else 0
+    missing = np.round(np.bincount(groups, values, n_groups)) - np.bincount(groups, floor, n_groups)
+    order = np.lexsort((np.arange(len(values)), -rest, groups))
+    rank = np.empty(len(values), np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups[order])) + 1]
+    sizes = np.diff(np.r_[starts, len(values)])
+    rank[order] = np.arange(len(values)) - np.repeat(starts, sizes)
+    return (floor + (rank < missing[groups])).astype(np.int64)
+
+
+def round_money(spend: np.ndarray | pd.Series, groups: np.ndarray | None = None) -> np.ndarray:
+    """GBP to pennies, preserving the total (of each group) to the penny."""
+    pennies = largest_remainder(np.asarray(spend, dtype=float) * PENNIES_PER_GBP, groups)
+    return pennies / PENNIES_PER_GBP
+
+
+def ratio(numerator: Any, denominator: Any, decimals: int, scale: float = 1.0) -> np.ndarray:
+    """numerator / denominator x scale, rounded; NaN (an empty cell) where the denominator is 0."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    out = np.divide(num * scale, den, out=np.full(len(num), np.nan), where=den > 0)
+    return np.round(out, decimals)
+
+
+def counts_where(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
+    """Integer counts that only exist for some rows (empty cells elsewhere)."""
+    return pd.arrays.IntegerArray(np.where(mask, values, 0).astype(np.int64), ~np.asarray(mask, bool))
+
+
+def add_delivery_metrics(table: pd.DataFrame, spend: pd.Series, cpc_name: str | None = "cpc") -> None:
+    """Rounded spend and the ratios derived from it and from the counts: ctr, cpm, cpc."""
+    table["spend"] = round_money(spend)
+    table["ctr"] = ratio(table["clicks"], table["impressions"], RATE_DECIMALS)
+    table["cpm"] = ratio(table["spend"], table["impressions"], PRICE_DECIMALS, PER_MILLE)
+    if cpc_name:
+        table[cpc_name] = ratio(table["spend"], table["clicks"], PRICE_DECIMALS)
+
+
+# --------------------------------------------------------------------------- noise
+def draw(rng: np.random.Generator, bounds: Sequence[float], n: int) -> np.ndarray:
+    """n uniform draws inside a (low, high) reporting range."""
+    lo, hi = bounds
+    return rng.uniform(lo, hi, n)
+
+
+def thin(rng: np.random.Generator, counts: Any, bounds: Sequence[float]) -> np.ndarray:
+    """A random subset of each count (binomial with a rate drawn in the range): never more."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return rng.binomial(counts, draw(rng, bounds, len(counts)))
+
+
+def reach_and_frequency(rng: np.random.Generator, impressions: np.ndarray, universe: np.ndarray,
+                        frequency: Sequence[float], max_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Reach (same unit as impressions) and frequency with reach x frequency = impressions.
+
+    A frequency is drawn in the range; reach is capped at a share of the universe (the
+    frequency then rises) and never exceeds the impressions (frequency >= 1).
+    """
+    impressions = np.asarray(impressions, dtype=float)
+    reach = impressions / draw(rng, frequency, len(impressions))
+    reach = np.minimum(reach, np.asarray(universe, dtype=float) * max_share)
+    reach = np.minimum(reach, impressions)
+    freq = np.divide(impressions, reach, out=np.full(len(reach), np.nan), where=reach > 0)
+    return reach, freq
+
+
+# --------------------------------------------------------------------------- platform outcomes
+def platform_outcomes(rows: pd.DataFrame, outcomes: pd.DataFrame | None, channel: str, metric: str,
+                      weight: str = "clicks") -> np.ndarray:
+    """The funnel's outcomes (leads, conversions) reported on the platform's rows, as integers.
+
+    Outcomes come per day x market x campaign; a campaign's rows that day (platforms, keyword
+    groups) share them in proportion to ``weight`` (largest remainder, so nothing is lost). An
+    outcome on a day the campaign did not run is reported on its last earlier day (else its
+    first later day), as platforms attribute to the ad that was seen. A campaign the table does
+    not know is an error in the caller, not something to drop silently.
+    """
+    result = np.zeros(len(rows), np.int64)
+    if outcomes is None or outcomes.empty:
+        return result
+    mine = outcomes[(outcomes["channel"] == channel) & (outcomes["metric"] == metric)]
+    if mine.empty:
+        return result
+    keys = ["market", "campaign_id"]
+    mine = mine.assign(date=pd.to_datetime(mine["date"]).astype(rows["date"].dtype),
+                       campaign_id=mine["campaign_id"].astype(str))
+    mine = mine.groupby(keys + ["date"], as_index=False)["value"].sum()
+    unknown = set(map(tuple, mine[keys].to_numpy())) - set(map(tuple, rows[keys].to_numpy()))
+    if unknown:
+        raise ValueError(f"{channel} {metric}: outcomes for campaigns with no delivered rows: {sorted(unknown)[:5]}")
+    days = rows[keys + ["date"]].drop_duplicates().rename(columns={"date": "row_date"})
+    days["date"] = days["row_date"]
+    mine = mine.sort_values("date", kind="stable")
+    days = days.sort_values("date", kind="stable")
+    before = pd.merge_asof(mine, days, on="date", by=keys, direction="backward")
+    after = pd.merge_asof(mine, days, on="date", by=keys, direction="forward")
+    mine["row_date"] = before["row_date"].fillna(after["row_date"]).to_numpy()
+    per_day = mine.groupby(keys + ["row_date"], as_index=False)["value"].sum()
+    per_day["value"] = np.round(per_day["value"]).astype(np.int64)
+    located = rows[keys + ["date"]].reset_index().merge(
+        per_day.rename(columns={"row_date": "date"}), on=keys + ["date"], how="inner")
+    w = rows[weight].to_numpy(dtype=float)[located["index"].to_numpy()]
+    group = located.groupby(keys + ["date"]).ngroup().to_numpy()
+    total_w = np.bincount(group, w)[group]
+    share = np.where(total_w > 0, w / np.where(total_w > 0, total_w, 1), 1 / np.bincount(group)[group])
+    result[located["index"].to_numpy()] = largest_remainder(located["value"].to_numpy() * share, group)
+    return result
+
+
+def finish(table: pd.DataFrame, name: str, declared: dict[str, tuple[str, ...]], order: list[str]) -> pd.DataFrame:
+    """The table in extract column order, rows sorted deterministically."""
+    table = table.sort_values(order, kind="stable").reset_index(drop=True)
+    return table[table_columns(name, declared)]

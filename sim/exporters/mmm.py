@@ -1,0 +1,87 @@
+"""Weekly MMM tables: weekly_channel_spend, weekly_sales, model_ready.
+
+Weeks: 52 blocks of 7 days starting 2025-01-01 (a Wednesday); the 365th day (2025-12-31) is
+folded into the last week so the year has exactly 52 rows and no day is dropped. The adstock
+decays are the analyst's assumptions (``[mmm.adstock_decay]`` in the scenario), deliberately
+separate from the simulation's true response parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.config import World
+from sim.response import geometric_adstock
+
+CHANNELS = ("tv", "ooh", "print", "radio", "meta", "google", "dv360", "tiktok", "youtube", "linkedin", "events")
+N_WEEKS = 52
+
+
+def week_of(world: World, dates: pd.Series) -> np.ndarray:
+    days = (pd.to_datetime(dates) - pd.Timestamp(world.run.start)).dt.days.to_numpy()
+    return np.minimum(days // 7, N_WEEKS - 1)
+
+
+def week_starts(world: World) -> list[str]:
+    return [(pd.Timestamp(world.run.start) + pd.Timedelta(days=7 * k)).strftime("%Y-%m-%d") for k in range(N_WEEKS)]
+
+
+def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:
+    out = np.zeros(N_WEEKS)
+    np.add.at(out, week_of(world, dates), np.asarray(values, dtype=float))
+    return out
+
+
+def weekly_channel_spend(world: World, delivered: pd.DataFrame) -> pd.DataFrame:
+    df = pd.DataFrame({"week_start": week_starts(world)})
+    for ch in CHANNELS:
+        rows = delivered[delivered["channel"] == ch]
+        df[f"{ch}_spend"] = np.round(_weekly(world, rows["date"], rows["spend"]), 2)
+    df["total_spend"] = df[[f"{c}_spend" for c in CHANNELS]].sum(axis=1).round(2)
+    return df
+
+
+def weekly_sales(world: World, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    sales, leads, drives, web = raw["vehicle_sales"], raw["leads"], raw["test_drives"], raw["website_analytics"]
+    df = pd.DataFrame({"week_start": week_starts(world)})
+    for mk in ("UK", "DE", "FR"):
+        s = sales[sales["market"] == mk]
+        df[f"{mk.lower()}_units"] = _weekly(world, s["sale_date"], np.ones(len(s))).astype(int)
+    df["total_units"] = df[["uk_units", "de_units", "fr_units"]].sum(axis=1)
+    for mk in ("UK", "DE", "FR"):
+        s = sales[sales["market"] == mk]
+        df[f"{mk.lower()}_revenue"] = np.round(_weekly(world, s["sale_date"], s["transaction_price_gbp"]), 2)
+    df["total_revenue"] = df[["uk_revenue", "de_revenue", "fr_revenue"]].sum(axis=1).round(2)
+    td = drives[(drives["market"] == "UK") & (drives["status"] == "COMPLETED")]
+    df["uk_test_drives"] = _weekly(world, td["test_drive_date"], np.ones(len(td))).astype(int)
+    ld = leads[leads["market"] == "UK"]
+    df["uk_leads"] = _weekly(world, ld["created_date"], np.ones(len(ld))).astype(int)
+    w = web[web["market"] == "UK"]
+    df["uk_web_sessions"] = _weekly(world, w["date"], w["sessions"]).astype(int)
+    return df
+
+
+def _externals(world: World, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    econ = raw["economic_indicators"]
+    uk = econ[econ["country"] == "UK"].set_index("year_month")
+    comp = raw["competitor_spend"]
+    comp_total = comp[comp["channel"] == "total"].groupby("year_month")["estimated_spend_gbp"].sum()
+    starts = pd.to_datetime(pd.Series(week_starts(world)))
+    mid = (starts + pd.Timedelta(days=3)).dt.strftime("%Y-%m")
+    days_in = (starts + pd.Timedelta(days=3)).dt.days_in_month
+    return pd.DataFrame({
+        "bev_share": mid.map(uk["bev_market_share_pct"]).to_numpy(),
+        "consumer_confidence": mid.map(uk["consumer_confidence_index"]).to_numpy(),
+        "bank_rate": mid.map(uk["bank_rate_pct"]).to_numpy(),
+        "competitor_total_spend": np.round(mid.map(comp_total).to_numpy() / days_in.to_numpy() * 7, 2),
+    })
+
+
+def model_ready(world: World, spend: pd.DataFrame, sales: pd.DataFrame, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    decays = world.mmm.adstock_decay
+    df = spend.copy()
+    for ch in CHANNELS:
+        df[f"{ch}_adstock"] = np.round(geometric_adstock(df[f"{ch}_spend"].to_numpy()[None, :], decays[ch])[0], 2)
+    df = pd.concat([df, sales.drop(columns="week_start"), _externals(world, raw)], axis=1)
+    return df

@@ -1,0 +1,147 @@
+"""One run: simulate a world, export every view of it, write the output folder atomically.
+
+The folder is built in a temporary sibling and renamed into place only when complete, so a
+failed or interrupted run leaves the previous output untouched (DESIGN principle 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.config import World, config_hash
+from sim.context import competitor_spend, economic_indicators
+from sim.exporters import mmm, pipeline
+from sim.model import LaunchModel
+
+PIPELINE_TABLES = ("website_analytics", "configurator_sessions", "leads", "test_drives", "vehicle_sales", "events")
+
+
+class OutputError(RuntimeError):
+    """The output folder cannot be written; nothing was changed."""
+
+
+def simulate(world: World, progress=None, interventions=None) -> LaunchModel:
+    return LaunchModel(world, interventions).run(progress)
+
+
+def _outcomes(model: LaunchModel) -> pd.DataFrame:
+    df = pd.DataFrame(model.platform_outcomes, columns=["day", "channel", "market", "campaign_id", "metric", "value"])
+    df["date"] = pd.Timestamp(model.world.run.start) + pd.to_timedelta(df["day"], unit="D")
+    return df.groupby(["date", "channel", "market", "campaign_id", "metric"], as_index=False)["value"].sum()
+
+
+def _our_monthly_uk_spend(delivered: pd.DataFrame) -> pd.DataFrame:
+    from sim.context import channel_group
+
+    uk = delivered[delivered["market"] == "UK"]
+    kinds = {"tv": "traditional", "ooh": "traditional", "print": "traditional", "radio": "traditional", "events": "events"}
+    group = uk["channel"].map(lambda c: channel_group(kinds.get(c, "digital"), c))
+    df = pd.DataFrame({"year_month": uk["date"].dt.strftime("%Y-%m"), "channel": group, "spend_gbp": uk["spend"]})
+    return df.dropna().groupby(["year_month", "channel"], as_index=False)["spend_gbp"].sum()
+
+
+def export_tables(world: World, model: LaunchModel) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Every raw and mmm table, and the contract documents, from one simulated world."""
+    from sim.contracts import render_contracts, sla_tracking
+    from sim.exporters import export_media
+
+    streams = model.streams
+
+    def rng_for(name: str) -> np.random.Generator:
+        return streams.generator("export", name)
+
+    raw = export_media(world, model.delivered, _outcomes(model), rng_for)
+    for name in PIPELINE_TABLES:
+        raw[name] = getattr(pipeline, name)(world, model, rng_for(name))
+    raw["dealers"] = pipeline.dealers(world, model, rng_for("dealers"))
+    ctx = streams.generator("context")
+    raw["economic_indicators"] = economic_indicators(world, ctx)
+    raw["competitor_spend"] = competitor_spend(world, ctx, our_monthly_spend=_our_monthly_uk_spend(model.delivered))
+    raw["sla_tracking"] = sla_tracking(world, raw)
+    contracts = render_contracts(world, raw)
+    weekly_spend = mmm.weekly_channel_spend(world, model.delivered)
+    weekly_sales = mmm.weekly_sales(world, raw)
+    tables = {f"raw/{k}.csv": v for k, v in raw.items()}
+    tables["mmm/weekly_channel_spend.csv"] = weekly_spend
+    tables["mmm/weekly_sales.csv"] = weekly_sales
+    tables["mmm/model_ready.csv"] = mmm.model_ready(world, weekly_spend, weekly_sales, raw)
+    return tables, {f"raw/contracts/{k}": v for k, v in contracts.items()}
+
+
+def _ordered(path: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Columns in the declared order (schemas are the one home of column lists)."""
+    from sim.schemas import columns
+
+    name = Path(path).stem
+    declared = columns(name)
+    extra = [c for c in df.columns if c not in declared]
+    missing = [c for c in declared if c not in df.columns]
+    if missing:
+        raise RuntimeError(f"{path}: exporter did not produce declared columns {missing}")
+    return df[declared + extra]
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
+
+
+def check_writable(out_dir: Path) -> None:
+    parent = out_dir.resolve().parent
+    if not parent.exists():
+        raise OutputError(f"output folder's parent does not exist: {parent}")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"output folder's parent is not writable: {parent}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"output path exists and is not a folder: {out_dir}")
+
+
+def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], documents: dict[str, str],
+                 finalize=None) -> dict:
+    """Write everything into a temporary sibling folder, then swap it into place."""
+    out_dir = Path(out_dir)
+    check_writable(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.resolve().parent))
+    try:
+        files: dict[str, dict] = {}
+        for rel, df in sorted(tables.items()):
+            data = csv_bytes(_ordered(rel, df))
+            _write(tmp / rel, data)
+            files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "rows": len(df)}
+        for rel, text in sorted(documents.items()):
+            data = text.encode("utf-8")
+            _write(tmp / rel, data)
+            files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "lines": text.count("\n")}
+        manifest = {"package": "launch-sim", "version": sim.__version__, "scenario": world.name,
+                    "seed": world.run.seed, "config_sha256": config_hash(world), "files": files}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        if finalize is not None:
+            finalize(tmp)
+        _swap(tmp, out_dir)
+        return manifest
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _swap(tmp: Path, out_dir: Path) -> None:
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
