@@ -23,6 +23,31 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario key, e.g. --set media.channels.tv.budget_gbp=12000000 (repeatable)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    cal = sub.add_parser("calibrate", help="tune the free parameters against the extract's targets",
+                         description="Run the scenario repeatedly, rescaling calibration.action_scale (to hit "
+                         "calibration.target_leads) and calibration.purchase_scale (to hit sales.target_units), "
+                         "and write the result into the scenario file.")
+    cal.add_argument("scenario", nargs="?", default="baseline")
+    cal.add_argument("--iterations", type=int, default=5)
+    cal.add_argument("--dry-run", action="store_true", help="print the result without writing the scenario file")
+    tru = sub.add_parser("truth", help="true incremental effect, ROI and marginal ROI of every channel",
+                         description="Run the plan, the all-media-off world and, per channel, the world without "
+                         "it and with +10%% spend (common random numbers, in parallel); write truth/ into the "
+                         "scenario's output folder.")
+    tru.add_argument("scenario", nargs="?", default="baseline")
+    tru.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
+    tru.add_argument("--seed", type=int)
+    tru.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    tru.add_argument("--workers", type=int, help="processes (default: all cores)")
+    cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
+                          description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
+                          "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
+                          "PyMC-Marketing and Meridian layouts under recover/formats/. Needs `sim run` and "
+                          "`sim truth` first.")
+    cmp_.add_argument("scenario", nargs="?", default="baseline")
+    cmp_.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
+    cmp_.add_argument("--against", help="a second scenario whose run (and truth) gives the scenario-change check, "
+                      "e.g. `sim compare baseline --against double_tv`")
     val = sub.add_parser("validate", help="check an output folder against schemas, keys and the extract's targets")
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
@@ -36,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
+        if args.command == "truth":
+            return _truth(args)
+        if args.command == "compare":
+            return _compare(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -112,6 +143,76 @@ def _validate(args) -> int:
     write_report(report, args.dir)
     print(f"wrote {args.dir / 'validation_report.md'}")
     return 0 if report.ok else 1
+
+
+def _calibrate(args) -> int:
+    from sim.calibrate import calibrate, write_calibration
+
+    def show(step) -> None:
+        print(f"iteration {step.iteration}: leads {step.leads:,d}, units "
+              + ", ".join(f"{m} {u:,d}" for m, u in step.units.items()), file=sys.stderr)
+
+    steps = calibrate(args.scenario, args.iterations, progress=show)
+    final = steps[-1]
+    print(f"action_scale = {final.action_scale}\npurchase_scale = {final.purchase_scale}")
+    if not args.dry_run:
+        print(f"wrote {write_calibration(args.scenario, final.action_scale, final.purchase_scale)}")
+    return 0
+
+
+def _truth(args) -> int:
+    from tqdm import tqdm
+
+    from sim.truth import compute_truth, default_executor, run_specs
+
+    world = load_world(args.scenario, args.overrides, args.seed)
+    out = (args.out or Path("outputs") / world.name) / "truth"
+    with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
+              file=sys.stderr) as bar, default_executor(args.workers) as pool:
+        truth = compute_truth(world, pool, bar)
+    truth.write(out)
+    print(f"wrote {out}/")
+    print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]
+          .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    return 0
+
+
+def _compare(args) -> int:
+    from sim.recover import ScenarioOutcome, recover_run
+
+    world = load_world(args.scenario)
+    run = args.out or Path("outputs") / world.name
+    for need in (run / "mmm" / "model_ready.csv", run / "truth" / "channel_truth.csv"):
+        if not need.exists():
+            print(f"error: {need} is missing; run `sim run {world.name}` and `sim truth {world.name}` first",
+                  file=sys.stderr)
+            return 2
+    scenarios = []
+    if args.against:
+        scenarios.append(_scenario_outcome(run, Path("outputs") / load_world(args.against).name, args.against))
+    result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios)
+    from sim.mmm_formats import write_all
+
+    write_all(run, run / "recover" / "formats",
+              population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
+    print(result.summary.to_string(index=False))
+    print(f"wrote {run / 'recover'}/")
+    return 0
+
+
+def _scenario_outcome(base_run: Path, other_run: Path, name: str):
+    import pandas as pd
+
+    from sim.recover import ScenarioOutcome
+
+    other = other_run / "mmm" / "model_ready.csv"
+    if not other.exists():
+        raise ConfigError(f"{other} is missing; run `sim run {name}` first")
+    a = pd.read_csv(base_run / "mmm" / "model_ready.csv")
+    b = pd.read_csv(other)
+    true = {"total_revenue": float(b["total_revenue"].sum() - a["total_revenue"].sum()),
+            "total_units": float(b["total_units"].sum() - a["total_units"].sum())}
+    return ScenarioOutcome(name, b, true)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.context import ContextConfig
+from sim.contracts.terms import VendorsConfig
+from sim.recover.config import RecoverConfig
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -228,6 +230,7 @@ class FunnelConfig(Strict):
     purchase_without_drive: Prob = Field(description="P(purchase | qualified lead that books no drive)")
     walk_in_purchase: Prob
     fleet_units: tuple[int, int]
+    fleet_day_drivers: tuple[int, int] = Field(description="drivers of a fleet customer who test drive at a fleet day")
     fleet_win: Prob
     salary_sacrifice_share_of_fleet_wins: Prob
     referral_per_sale: Prob
@@ -264,6 +267,7 @@ class MMMConfig(Strict):
     """The analyst's assumptions for the weekly tables (not the simulation's true response)."""
 
     adstock_decay: dict[str, Prob] = Field(description="channel -> weekly geometric adstock decay for model_ready.csv")
+    recover: RecoverConfig = Field(default_factory=RecoverConfig, description="the baseline MMM of `sim compare`")
 
 
 class CalibrationConfig(Strict):
@@ -271,6 +275,7 @@ class CalibrationConfig(Strict):
 
     action_scale: dict[str, Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of all action intensity")
     purchase_scale: dict[str, Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of purchase chances")
+    target_leads: int = Field(gt=0, description="leads in the year that `sim calibrate` aims at (extract: ~10,000)")
 
 
 class World(Strict):
@@ -290,7 +295,7 @@ class World(Strict):
     calibration: CalibrationConfig
     # sections owned by other components, validated by their own models
     context: ContextConfig
-    vendors: dict[str, Any] = Field(default_factory=dict)
+    vendors: VendorsConfig
     mmm: MMMConfig
 
     @model_validator(mode="after")

@@ -91,15 +91,13 @@ def build_population(world: World, streams: Streams) -> Population:
 
 @dataclass
 class Components:
-    """Daily action intensity per (segment, origin, day) and each origin's arrival shares."""
+    """Daily action intensity per (segment, origin, day), a fixed envelope per (segment, origin)
+    and each origin's arrival shares."""
 
     origins: tuple[str, ...]            # "baseline", "awareness", "fleet", then channels
     intensity: np.ndarray               # segments x origins x days
+    bound: np.ndarray                   # segments x origins: intensity never exceeds it, whatever the spend
     arrival: np.ndarray                 # origins x ARRIVALS
-
-    def segment_day(self, day: int) -> np.ndarray:
-        """segments x origins x arrivals intensity on one day."""
-        return self.intensity[:, :, day][:, :, None] * self.arrival[None, :, :]
 
 
 def _arrival_row(shares: dict[str, float]) -> np.ndarray:
@@ -129,13 +127,21 @@ def build_components(world: World, seg: pd.DataFrame, response: np.ndarray, awar
     arrival = np.stack([_arrival_row(cons.baseline_arrival), _arrival_row(cons.baseline_arrival),
                         _arrival_row({"fleet_enquiry": 1.0})] +
                        [_arrival_row(world.media.channels[c].response.arrival) for c in channels])
-    return Components(("baseline", "awareness", "fleet", *channels), intensity, arrival)
+    # The envelope depends on the world but not on its spend (Hill <= 1, damping <= 1,
+    # awareness <= 1), so a plan and its counterfactuals share it exactly.
+    peak_demand = demand.max(axis=0)[mi]
+    effects = np.array([[world.media.channels[c].response.effect if m in world.media.channels[c].markets else 0.0
+                         for c in channels] for m in seg["market"]])
+    bound = np.column_stack([cons.baseline_intensity["general"] * peak_demand,
+                             np.full(len(seg), cons.awareness_effect),
+                             cons.baseline_intensity["fleet"] * fleet[:, 0] * peak_demand, effects])
+    return Components(("baseline", "awareness", "fleet", *channels), intensity, bound, arrival)
 
 
 def _awareness(inflow: np.ndarray, decay: float) -> np.ndarray:
-    from sim.response import geometric_adstock
+    from sim.transforms import geometric_adstock
 
-    return geometric_adstock(inflow, decay)
+    return geometric_adstock(inflow, decay, normalize=False, axis=-1)
 
 
 @dataclass
@@ -157,21 +163,30 @@ def update_in_market(pop: Population, world: World, streams: Streams, day: int) 
 
 def draw_actions(pop: Population, comp: Components, streams: Streams, day: int,
                  dealer_open: np.ndarray) -> Actions:
-    """One vectorised draw: who acts today, and how. dealer_open: bool per market."""
-    w = comp.segment_day(day)                                  # S x J x A
-    dealer_cols = [ARRIVALS.index(a) for a in DEALER_ARRIVALS]
-    seg_market = pop.segments["market"].map({m: i for i, m in enumerate(pop.markets)}).to_numpy()
-    closed = ~dealer_open[seg_market]
-    w[np.ix_(closed, np.arange(w.shape[1]), dealer_cols)] = 0.0  # nobody walks into a closed showroom
-    flat = w.reshape(len(w), -1)
-    total = flat.sum(axis=1)
-    lam = pop.interest * total[pop.segment] * pop.in_market
-    u = streams.generator("act", day).random((2, pop.size))
-    acting = np.flatnonzero(u[0] < -np.expm1(-lam))
-    if not len(acting):
-        return Actions(acting, acting, acting)
-    cum = np.cumsum(flat[pop.segment[acting]], axis=1)
-    pick = (cum < (u[1, acting] * cum[:, -1])[:, None]).sum(axis=1)
-    pick = np.minimum(pick, flat.shape[1] - 1)
-    n_arr = len(ARRIVALS)
-    return Actions(acting, pick % n_arr, pick // n_arr)
+    """Who acts today, how, and because of what: thinning with reserved slots.
+
+    Each segment's envelope M = sum_j bound_j is cut into one fixed slot per origin j. A
+    consumer is a candidate with probability 1 - exp(-interest x M); the candidate's second
+    uniform lands at a point of the envelope, inside origin j's slot, and the consumer acts
+    (because of j) if the point lies within j's intensity today. P(act because of j) is
+    (1 - exp(-interest M)) lambda_j / M. Because the slots do not move with spend, removing
+    a channel removes exactly the actions in its slot and leaves every other consumer's day as
+    it was: the coupling behind the truth's common random numbers.
+    """
+    u = streams.generator("act", day).random((3, pop.size))
+    env = comp.bound.sum(axis=1)                                   # S
+    p_cand = -np.expm1(-pop.interest * env[pop.segment]) * pop.in_market
+    cand = np.flatnonzero(u[0] < p_cand)
+    seg = pop.segment[cand]
+    cum = np.cumsum(comp.bound, axis=1)                            # S x J
+    point = u[1, cand] * env[seg]
+    j = np.minimum((cum[seg] <= point[:, None]).sum(axis=1), comp.bound.shape[1] - 1)
+    offset = point - (cum[seg, j] - comp.bound[seg, j])
+    acts = offset < comp.intensity[seg, j, day]
+    cand, j, seg = cand[acts], j[acts], seg[acts]
+    arr_cum = np.cumsum(comp.arrival, axis=1)
+    a = np.minimum((arr_cum[j] <= u[2, cand][:, None]).sum(axis=1), len(ARRIVALS) - 1)
+    at_dealer = np.isin(a, [ARRIVALS.index(x) for x in DEALER_ARRIVALS])
+    open_ = dealer_open[pop.market[cand]]
+    keep = ~at_dealer | open_                                        # nobody walks into a closed showroom
+    return Actions(cand[keep], a[keep], j[keep])

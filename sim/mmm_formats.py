@@ -19,12 +19,14 @@ How the panel is built
 * KPIs: ``units`` (rows of ``vehicle_sales.csv``), ``revenue_gbp`` (sum of
   ``transaction_price_gbp``), ``web_sessions`` (sum of ``website_analytics.csv`` sessions),
   ``leads`` (rows of ``leads.csv``), each by market and week.
-* Controls: ``bev_share`` (``bev_market_share_pct``, percent), ``consumer_confidence``
-  (``consumer_confidence_index``) and ``bank_rate`` (``bank_rate_pct``) from
-  ``economic_indicators.csv`` for the geo's country, taking the month of ``week_start``;
-  ``competitor_total_spend`` (GBP) from ``competitor_spend.csv`` rows with ``channel ==
-  "total"``, spread evenly over the days of each month. The competitor series is a UK
-  (Nielsen) estimate; it is the only one there is, so every geo carries the same values.
+* Controls, by the rule of ``model_ready.csv`` (a week takes the month of its middle day,
+  ``week_start + 3``): ``bev_share`` (``bev_market_share_pct``, percent),
+  ``consumer_confidence`` (``consumer_confidence_index``) and ``bank_rate``
+  (``bank_rate_pct``) from ``economic_indicators.csv`` for the geo's country;
+  ``competitor_total_spend`` (GBP per week) = that month's ``competitor_spend.csv`` total
+  (rows with ``channel == "total"``) / days in the month x 7. The competitor series is a
+  UK (Nielsen) estimate, the only one there is, so every geo carries the same values. The
+  UK rows' controls therefore equal ``model_ready.csv``'s.
 * A channel without any spend in any geo is left out of both exports (neither tool can
   scale a channel that never ran).
 
@@ -87,9 +89,12 @@ import pandas as pd
 FLOAT_FORMAT = "%.6f"
 CONTROLS = ["bev_share", "consumer_confidence", "bank_rate", "competitor_total_spend"]
 KPIS = ["units", "revenue_gbp", "web_sessions", "leads"]
+COUNT_KPIS = ["units", "web_sessions", "leads"]
 ECONOMIC_COLUMNS = {"bev_market_share_pct": "bev_share", "consumer_confidence_index": "consumer_confidence",
                     "bank_rate_pct": "bank_rate"}
 TV_ROW_DAYS = 7  # tv_performance.csv has one row per broadcaster-week
+DAYS_PER_WEEK = 7
+MID_WEEK_DAYS = 3  # a week takes its month's monthly figures from its middle day, as model_ready.csv does
 
 
 def _column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
@@ -127,8 +132,17 @@ MEDIA_SOURCES: dict[str, MediaSource] = {
 # --------------------------------------------------------------------------- weeks
 def week_index(dates: pd.Series, week_starts: pd.DatetimeIndex) -> np.ndarray:
     """Position of the week each date falls in (clipped to the first and last week)."""
-    pos = np.searchsorted(week_starts.values, pd.to_datetime(dates).values, side="right") - 1
+    pos = np.searchsorted(week_starts.values, _dates(dates).values, side="right") - 1
     return np.clip(pos, 0, len(week_starts) - 1)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """ISO dates or timestamps (``2025-03-04`` or ``2025-03-04 10:22:00``) as datetimes."""
+    return pd.to_datetime(pd.Series(values), format="ISO8601")
+
+
+def _mid_week(week_starts: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    return week_starts + pd.Timedelta(days=MID_WEEK_DAYS)
 
 
 def week_starts_of(model_ready: pd.DataFrame) -> pd.DatetimeIndex:
@@ -137,13 +151,13 @@ def week_starts_of(model_ready: pd.DataFrame) -> pd.DatetimeIndex:
 
 def _spread_over_days(frame: pd.DataFrame, start: str, end: str | None, days: int) -> pd.DataFrame:
     """One row per day of each row's period, flows divided evenly over the days."""
-    first = pd.to_datetime(frame[start]).dt.normalize()
-    length = ((pd.to_datetime(frame[end]).dt.normalize() - first).dt.days + 1) if end else pd.Series(days, frame.index)
+    first = _dates(frame[start]).dt.normalize()
+    length = ((_dates(frame[end]).dt.normalize() - first).dt.days + 1) if end else pd.Series(days, frame.index)
     if (length < 1).any():
         raise ValueError(f"rows ending before they start in columns {start}..{end}")
     n = length.to_numpy(dtype=int)
-    out = frame.loc[frame.index.repeat(n)].reset_index(drop=True)
-    offset = np.concatenate([np.arange(k) for k in n]) if len(n) else np.array([], dtype=int)
+    out = frame.iloc[np.repeat(np.arange(len(frame)), n)].reset_index(drop=True)
+    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # 0, 1, ... within each row's period
     out["day"] = np.repeat(first.to_numpy(), n) + pd.to_timedelta(offset, unit="D")
     out["share"] = 1.0 / np.repeat(n, n)
     return out
@@ -200,7 +214,7 @@ def _economic_controls(raw: Path, week_starts: pd.DatetimeIndex, markets) -> pd.
                          f"{sorted(set(econ['country'].astype(str)))}")
     econ = econ.assign(month=pd.PeriodIndex(econ["year_month"].astype(str), freq="M"))
     econ = econ.set_index(["country", "month"])[list(ECONOMIC_COLUMNS)].rename(columns=ECONOMIC_COLUMNS)
-    months = week_starts.to_period("M")
+    months = _mid_week(week_starts).to_period("M")
     rows = []
     for geo in markets:
         table = econ.loc[geo].reindex(months)
@@ -213,15 +227,15 @@ def _economic_controls(raw: Path, week_starts: pd.DatetimeIndex, markets) -> pd.
 
 
 def _competitor_spend(raw: Path, week_starts: pd.DatetimeIndex, markets) -> pd.DataFrame:
+    """Competitors' monthly total (channel ``total``) as a weekly rate: month / its days x 7."""
     comp = pd.read_csv(raw / "competitor_spend.csv")
-    totals = comp[comp["channel"].astype(str) == "total"] if (comp["channel"].astype(str) == "total").any() else comp
-    monthly = totals.groupby(totals["year_month"].astype(str))["estimated_spend_gbp"].sum()
-    start = pd.PeriodIndex(monthly.index, freq="M").start_time
-    frame = pd.DataFrame({"start_date": start, "end_date": pd.PeriodIndex(monthly.index, freq="M").end_time.normalize(),
-                          "spend": monthly.to_numpy(dtype=float)})
-    daily = _spread_over_days(frame, "start_date", "end_date", 1)
-    weekly = np.bincount(week_index(daily["day"], week_starts), weights=daily["spend"] * daily["share"],
-                         minlength=len(week_starts))
+    is_total = comp["channel"].astype(str) == "total"
+    totals = comp[is_total] if is_total.any() else comp
+    monthly = totals.groupby(pd.PeriodIndex(totals["year_month"].astype(str), freq="M"))["estimated_spend_gbp"].sum()
+    mid = _mid_week(week_starts)
+    weekly = monthly.reindex(mid.to_period("M")).to_numpy(dtype=float) / mid.days_in_month.to_numpy() * DAYS_PER_WEEK
+    if np.isnan(weekly).any():
+        raise ValueError("competitor_spend.csv lacks months of the MMM calendar")
     grid = pd.MultiIndex.from_product([list(markets), range(len(week_starts))], names=["geo", "week"])
     return pd.DataFrame({"competitor_total_spend": np.tile(weekly, len(markets))}, index=grid)
 
@@ -235,6 +249,7 @@ def weekly_geo_panel(raw_dir: str | Path, week_starts: pd.DatetimeIndex, markets
     parts += [_kpis(raw, week_starts, markets), _economic_controls(raw, week_starts, markets),
               _competitor_spend(raw, week_starts, markets)]
     panel = pd.concat(parts, axis=1).reset_index()
+    panel[COUNT_KPIS] = panel[COUNT_KPIS].round().astype("int64")  # sums of whole sales, sessions, leads
     panel.insert(0, "week_start", week_starts.strftime("%Y-%m-%d")[panel.pop("week").to_numpy()])
     order = ["week_start", "geo", *[f"{c}_spend" for c in channels], *[f"{c}_impressions" for c in channels],
              *KPIS, *CONTROLS]
@@ -293,7 +308,7 @@ def write_meridian(out_dir: str | Path, panel: pd.DataFrame, population: Mapping
         raise KeyError(f"no population for geos {missing}")
     channels = active_channels(panel)
     table = panel.rename(columns={"week_start": "time"})
-    table.insert(2, "population", table["geo"].map(population).astype(float))
+    table.insert(2, "population", table["geo"].map(population).round().astype("int64"))
     table["revenue_per_unit"] = _revenue_per_unit(table)
     media = [f"{c}_impressions" for c in channels]
     spend = [f"{c}_spend" for c in channels]

@@ -35,6 +35,8 @@ LEAD_SOURCE_OF_ARRIVAL = {"meta_lead_form": "meta_lead_form", "google_lead": "go
 PLATFORM_OF_ARRIVAL = {"paid_search": "google", "display": "dv360", "video": "youtube"}
 SOCIAL_PLATFORMS = ("meta", "tiktok", "linkedin")
 LEAD_FORM_PLATFORM = {"meta_lead_form": "meta", "google_lead": "google", "linkedin_lead": "linkedin"}
+# platform metric a lead form counts as, and the objective of the campaigns that carry lead forms
+LEAD_FORM_METRIC = {"meta": ("leads", "lead_gen"), "linkedin": ("leads", "lead_gen"), "google": ("conversions", None)}
 
 
 @dataclass
@@ -61,11 +63,13 @@ class CampaignPicker:
             per_day = {}
             for d, g in grp.groupby("day", sort=True):
                 per_day[int(d)] = (g["campaign_id"].to_numpy(), g["campaign_name"].to_numpy(),
-                                   g["breakdown"].to_numpy(), np.cumsum(g["spend"].to_numpy()))
+                                   g["breakdown"].to_numpy(), g["spend"].to_numpy(), g["objective"].to_numpy())
             keys = np.array(sorted(per_day))
             self.index[(ch, mk)] = (keys, [per_day[k] for k in keys])
 
-    def pick(self, channel: str, market: str, day: int, u: float) -> tuple[str, str, str] | None:
+    def pick(self, channel: str, market: str, day: int, u: float,
+             prefer: str | None = None) -> tuple[str, str, str] | None:
+        """A campaign by spend share; restricted to objective ``prefer`` when one such ran."""
         entry = self.index.get((channel, market))
         if entry is None:
             return None
@@ -73,7 +77,10 @@ class CampaignPicker:
         pos = np.searchsorted(keys, day, side="right") - 1
         if pos < 0:
             return None
-        ids, names, breakdown, cum = rows[pos]
+        ids, names, breakdown, spend, objective = rows[pos]
+        if prefer is not None and (objective == prefer).any():
+            spend = np.where(objective == prefer, spend, 0.0)
+        cum = np.cumsum(spend)
         j = min(int(np.searchsorted(cum, u * cum[-1])), len(ids) - 1)
         return ids[j], names[j], breakdown[j]
 
@@ -100,6 +107,8 @@ class LaunchModel(mesa.Model):
         self.population = build_population(world, self.streams)
         self.components = self._components()
         self.campaigns = CampaignPicker(self.delivered, self.n_days)
+        ev = self.delivered[self.delivered["channel"] == "events"]
+        self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"])}
 
         for cfg in world.dealers:
             DealerAgent(self, cfg, world.dealer_opening(cfg), world.run.start, self.n_days)
@@ -218,21 +227,20 @@ class LaunchModel(mesa.Model):
             self.pipeline.new_lead(int(c), d, market, LEAD_SOURCE_OF_ARRIVAL[arrival])
             platform = LEAD_FORM_PLATFORM.get(arrival)
             if platform:
+                metric, objective = LEAD_FORM_METRIC[platform]
                 u = self.streams.generator("lead_form", int(c), d).random()
-                camp = self.campaigns.pick(platform, market, d, u)
+                camp = self.campaigns.pick(platform, market, d, u, prefer=objective)
                 if camp is not None:
-                    self.platform_outcomes.append((d, platform, market, camp[0], "leads", 1))
+                    self.platform_outcomes.append((d, platform, market, camp[0], metric, 1))
 
     def _event_visitors(self, d: int) -> None:
         """Visitors of today's events sign up (leads); their number follows what the event spent."""
         date = self.dates[d].date()
-        spent = self.delivered[(self.delivered["channel"] == "events") & (self.delivered["day"] == d)]
         for i, ev in enumerate(self.world.events):
             if not (ev.start <= date <= ev.end) or ev.signup_rate <= 0:
                 continue
-            rows = spent[[a.get("event_index") == i for a in spent["attributes"]]]
-            if rows.empty:
-                continue  # the event did not happen in this world
+            if (i, d) not in self.event_days:
+                continue  # the event did not happen (no spend) in this world
             n_days = (ev.end - ev.start).days + 1
             rng = self.streams.generator("event", i, d)
             expected = ev.attendance / n_days * ev.signup_rate

@@ -148,7 +148,7 @@ class Pipeline:
 
     def _fleet_outcome(self, lead: Lead, dealer, day: int) -> None:
         f, u = self.f, lead.u
-        if u[12] >= f.fleet_win * self.calib.purchase_scale[lead.market]:
+        if u[12] >= f.fleet_win:
             if u[13] < f.negotiation_without_sale:
                 self._set_status(lead, "NEGOTIATION", day + 7)
             else:
@@ -268,7 +268,8 @@ class Pipeline:
                 if dealer is None:
                     self.tasks[day + 7].append(("fleet_day", idx, 0))
                     continue
-                drivers = 1 + int(u[18] * 3)
+                lo, hi = self.f.fleet_day_drivers
+                drivers = lo + int(u[18] * (hi - lo + 1))
                 for k in range(drivers):
                     self._book(lead, day, 10 + k, td_source="fleet_day")
                 self._fleet_outcome(lead, dealer, day)

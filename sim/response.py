@@ -18,16 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import ChannelConfig, World
-
-
-def geometric_adstock(x: np.ndarray, decay: float) -> np.ndarray:
-    """A[..., t] = decay * A[..., t-1] + x[..., t] along the last axis."""
-    out = np.empty_like(x, dtype=float)
-    acc = np.zeros(x.shape[:-1])
-    for t in range(x.shape[-1]):
-        acc = decay * acc + x[..., t]
-        out[..., t] = acc
-    return out
+from sim.transforms import geometric_adstock, hill
 
 
 def lag_kernel(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -38,11 +29,6 @@ def lag_kernel(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
         if k < n:
             out[..., k:] += x[..., : n - k]
     return out / (hi - lo + 1)
-
-
-def hill(a: np.ndarray, half: float, shape: float) -> np.ndarray:
-    ah = np.power(np.maximum(a, 0.0), shape)
-    return ah / (ah + half**shape)
 
 
 def targeting_weights(ch: ChannelConfig, seg: pd.DataFrame) -> np.ndarray:
@@ -91,7 +77,7 @@ def media_response(world: World, expo: pd.DataFrame, seg: pd.DataFrame, n_days: 
     for ci, name in enumerate(channels):
         r = world.media.channels[name].response
         x = channel_exposure(world, name, expo, seg, n_days)
-        adstock = geometric_adstock(lag_kernel(x, *r.lag_days), r.decay)
+        adstock = geometric_adstock(lag_kernel(x, *r.lag_days), r.decay, normalize=False, axis=-1)
         resp[ci] = r.effect * hill(adstock, r.half_saturation, r.hill_shape)
         aware_in += r.awareness * x
     return resp, aware_in

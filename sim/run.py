@@ -91,7 +91,8 @@ def _ordered(path: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
+    # exporters round their values; pandas writes the shortest exact repr, so pennies survive
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def check_writable(out_dir: Path) -> None:

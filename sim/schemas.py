@@ -172,11 +172,17 @@ def clicks() -> pa.Column:
 
 
 def ctr() -> pa.Column:
-    return fraction("click-through rate = clicks / impressions (0 when there are no impressions)")
+    return fraction("click-through rate = clicks / impressions (0 or empty when there are no impressions)", nullable=True)
 
 
 def cpm() -> pa.Column:
-    return gbp("cost per thousand impressions = 1000 x spend / impressions", unit="GBP per 1,000 impressions")
+    return gbp("cost per thousand impressions = 1000 x spend / impressions (empty without impressions)", nullable=True,
+               unit="GBP per 1,000 impressions")
+
+
+def per_impression(description: str) -> pa.Column:
+    """A rate over impressions: empty when there are no impressions."""
+    return fraction(f"{description} (empty without impressions)", nullable=True)
 
 
 def cpc(description: str = "cost per click = spend / clicks (empty when there are no clicks)") -> pa.Column:
@@ -244,9 +250,10 @@ def _meta() -> pa.DataFrameSchema:
         "cpc": cpc(),
         "spend": spend(),
         "reach": count("unique people reached that day"),
-        "frequency": col("number", "average impressions per person reached = impressions / reach", "impressions per person", ge=0),
+        "frequency": col("number", "average impressions per person reached = impressions / reach (empty without reach)",
+                         "impressions per person", ge=0, nullable=True),
         "video_views": count("video views (3-second plays)"),
-        "video_view_rate": fraction("video_views / impressions"),
+        "video_view_rate": per_impression("video_views / impressions"),
         "leads": count("instant-form leads submitted on Meta"),
         "link_clicks": count("clicks on the ad's link to the website"),
         "landing_page_views": count("website landing page loads after a link click"),
@@ -283,7 +290,7 @@ def _google() -> pa.DataFrameSchema:
 
 
 def _dv360() -> pa.DataFrameSchema:
-    return frame("DV360 programmatic display and video", "one row per day x line item", {
+    return frame("DV360 programmatic display and video", "one row per day x line item x exchange", {
         "date": day("delivery day"),
         "insertion_order": campaign_name("{market}_{model}_DV360_{tactic}_{quarter}"),
         "line_item_name": text("line item: insertion order + creative size"),
@@ -298,11 +305,11 @@ def _dv360() -> pa.DataFrameSchema:
         "cpm": cpm(),
         "spend": spend(),
         "viewable_impressions": count("impressions measured viewable (MRC standard)"),
-        "viewability_rate": fraction("viewable_impressions / impressions"),
+        "viewability_rate": per_impression("viewable_impressions / impressions"),
         "video_completions": count("video ads played to the end (0 for display sizes)"),
         "video_completion_rate": fraction("video_completions / impressions (video_pre-roll only, else empty)",
                                           nullable=True),
-    }, ("date", "line_item_id"), (not_above("clicks", "impressions"), not_above("viewable_impressions", "impressions"),
+    }, ("date", "line_item_id", "exchange"), (not_above("clicks", "impressions"), not_above("viewable_impressions", "impressions"),
                                   not_above("video_completions", "impressions")))
 
 
@@ -320,8 +327,9 @@ def _tiktok() -> pa.DataFrameSchema:
         "cpm": cpm(),
         "spend": spend(),
         "video_views": count("video views (2-second plays)"),
-        "video_view_rate": fraction("video_views / impressions"),
-        "avg_watch_time_seconds": col("number", "average watch time per video view", "seconds", ge=0),
+        "video_view_rate": per_impression("video_views / impressions"),
+        "avg_watch_time_seconds": col("number", "average watch time per video view (empty without views)", "seconds", ge=0,
+                                      nullable=True),
         "shares": count("shares of the ad"),
         "comments": count("comments on the ad"),
         "likes": count("likes of the ad"),
@@ -342,16 +350,16 @@ def _youtube() -> pa.DataFrameSchema:
         "model": model(),
         "impressions": impressions(),
         "views": count("paid views (TrueView: 30 s or completion; Bumper and Shorts: plays)"),
-        "view_rate": fraction("views / impressions"),
+        "view_rate": per_impression("views / impressions"),
         "clicks": clicks(),
         "ctr": ctr(),
         "cpv": gbp("cost per view = spend / views (empty when there are no views)", nullable=True, unit="GBP per view"),
         "cpm": cpm(),
         "spend": spend(),
-        "video_played_25": fraction(played.format(25, 25)),
-        "video_played_50": fraction(played.format(50, 50)),
-        "video_played_75": fraction(played.format(75, 75)),
-        "video_played_100": fraction(played.format(100, 100)),
+        "video_played_25": per_impression(played.format(25, 25)),
+        "video_played_50": per_impression(played.format(50, 50)),
+        "video_played_75": per_impression(played.format(75, 75)),
+        "video_played_100": per_impression(played.format(100, 100)),
         "earned_views": count("unpaid views of the channel's videos that followed a paid view"),
         "earned_subscribers": count("channel subscriptions that followed a paid view"),
     }, ("date", "campaign_id", "format"), (not_above("clicks", "impressions"), not_above("views", "impressions"),
@@ -395,7 +403,8 @@ def _tv() -> pa.DataFrameSchema:
         "grps": col("number", "gross rating points delivered to adults", "rating points", ge=0),
         "reach_000": col("number", "adults reached at least once", "thousands of people", ge=0),
         "reach_pct": percent("reach_000 as a share of the adult population"),
-        "avg_frequency": col("number", "average opportunities to see per reached adult = grps / reach_pct", "times", ge=0),
+        "avg_frequency": col("number", "average opportunities to see per reached adult = grps / reach_pct (empty without "
+                             "reach)", "times", ge=0, nullable=True),
         "cpp": gbp("cost per rating point = spend / grps", nullable=True, unit="GBP per rating point"),
         "spend": spend(),
         "programme_name": text("a programme the spots ran in or around"),
@@ -415,7 +424,8 @@ def _ooh() -> pa.DataFrameSchema:
         "sites_booked": count("panels or screens booked"),
         "impressions": impressions(),
         "reach_000": col("number", "adults reached at least once", "thousands of people", ge=0),
-        "frequency": col("number", "average impressions per adult reached", "times", ge=0),
+        "frequency": col("number", "average impressions per adult reached (empty without reach)", "times", ge=0,
+                         nullable=True),
         "spend": spend(),
         "region": text("UK region of the sites"),
         "city": text("city of the sites"),
@@ -453,7 +463,8 @@ def _radio() -> pa.DataFrameSchema:
         "spots_per_day": count("30-second spots per day"),
         "total_spots": count("spots over the flight"),
         "reach_000": col("number", "adults reached at least once", "thousands of people", ge=0),
-        "frequency": col("number", "average times a reached adult heard the spot", "times", ge=0),
+        "frequency": col("number", "average times a reached adult heard the spot (empty without reach)", "times", ge=0,
+                         nullable=True),
         "cpm": cpm(),
         "spend": spend(),
         "region": text("UK region of the flight ('National' for national stations)"),
@@ -521,10 +532,11 @@ def _sla() -> pa.DataFrameSchema:
         "metric_name": text("the SLA metric (e.g. GRP delivery, site availability, viewability, reporting timeliness)"),
         "contracted_value": col("number", "value the contract commits to, in the metric's unit", "metric unit"),
         "actual_value": col("number", "value delivered, in the metric's unit", "metric unit"),
-        "variance_pct": col("number", "100 x (actual_value - contracted_value) / contracted_value", PERCENT),
+        "variance_pct": col("number", "100 x (actual_value - contracted_value) / contracted_value (empty when nothing "
+                            "was contracted)", PERCENT, nullable=True),
         "in_compliance": col("boolean", "whether the month met the SLA"),
         "notes": text("explanation of a miss or make-good", nullable=True),
-    }, ("year_month", "vendor", "metric_name"))
+    }, ("year_month", "vendor", "contract_type", "metric_name"))
 
 
 # --------------------------------------------------------------------------- sales pipeline
@@ -544,7 +556,7 @@ def _sales() -> pa.DataFrameSchema:
         "transaction_price_gbp": gbp("price paid after discount, GBP for every market"),
         "discount_pct": percent("100 x (list_price_gbp - transaction_price_gbp) / list_price_gbp"),
         "finance_type": text("how the car was paid for", isin=FINANCE_TYPES),
-        "finance_term_months": col("integer", "finance term (empty for cash)", "months", ge=1, nullable=True),
+        "finance_term_months": col("integer", "finance term (0 or empty for cash)", "months", ge=0, nullable=True),
         "lead_source": text("path that brought the buyer", isin=("website", "test_drive", "walk_in", "fleet_enquiry", "referral")),
         "days_from_lead": col("integer", "days from the buyer's lead to the sale (empty without a lead)", "days", ge=0,
                               nullable=True),
@@ -735,7 +747,7 @@ def _specs() -> list[TableSpec]:
         TableSpec("meta_ads", _raw("meta_ads"), _meta(), ("date", "campaign_id", "platform"), 8000, channel="meta", **digital),
         TableSpec("google_ads", _raw("google_ads"), _google(), ("date", "campaign_id", "keyword_group"), 6000,
                   channel="google", **digital),
-        TableSpec("dv360", _raw("dv360"), _dv360(), ("date", "line_item_id"), 4000, channel="dv360", **digital),
+        TableSpec("dv360", _raw("dv360"), _dv360(), ("date", "line_item_id", "exchange"), 4000, channel="dv360", **digital),
         TableSpec("tiktok_ads", _raw("tiktok_ads"), _tiktok(), ("date", "campaign_id"), 3000, channel="tiktok", **digital),
         TableSpec("youtube_ads", _raw("youtube_ads"), _youtube(), ("date", "campaign_id", "format"), 4000,
                   channel="youtube", **digital),
@@ -756,7 +768,7 @@ def _specs() -> list[TableSpec]:
                   period_column="year_month", period="month", spans_year=True),
         TableSpec("events", _raw("events"), _events(), ("event_name", "start_date"), 15, period_column="start_date",
                   channel="events"),
-        TableSpec("sla_tracking", _raw("sla_tracking"), _sla(), ("year_month", "vendor", "metric_name"), 50,
+        TableSpec("sla_tracking", _raw("sla_tracking"), _sla(), ("year_month", "vendor", "contract_type", "metric_name"), 50,
                   period_column="year_month", period="month"),
         TableSpec("vehicle_sales", _raw("vehicle_sales"), _sales(), ("sale_id",), 4600, (_dealer_fk(),),
                   period_column="sale_date"),

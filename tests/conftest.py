@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from sim.config import load_world
-from sim.model import Interventions
 from sim.run import export_tables, simulate
 
 SMALL = ["run.population=20000"]
@@ -25,7 +24,3 @@ def small_model(small_world):
 def small_tables(small_world, small_model):
     tables, documents = export_tables(small_world, small_model)
     return tables, documents
-
-
-def run_with(world, **scale):
-    return simulate(world, interventions=Interventions(dict(scale)))

@@ -18,8 +18,8 @@ from sim.mmm_formats import (CONTROLS, MEDIA_SOURCES, weekly_geo_panel, week_ind
                              write_pymc_marketing)
 from sim.recover import (RecoverConfig, ScenarioOutcome, fit_mmm, predict, predicted_effect, recover,
                          scenario_check, scorecard, summarise, write_scorecard)
-from sim.recover.adstock import geometric_adstock, half_life
-from sim.recover.saturation import hill
+from sim.transforms.adstock import geometric_adstock, half_life
+from sim.transforms.saturation import hill
 from sim.recover.scorecard import compare, rank_agreement
 
 # Five channels, each ROI twice the previous; decays and half-saturation on the search grids.
@@ -90,14 +90,21 @@ def test_config_rejects_unknown_keys_and_bad_grids():
     with pytest.raises(ValidationError):
         RecoverConfig(decay_grid=[0.5, 1.0])
     assert RecoverConfig(decay_grid=[0.5, 0.1, 0.5]).decay_grid == [0.1, 0.5]
+    section = {"adstock_decay": {"tv": 0.85}, "recover": {"ridge_penalty": 0.5}}
+    assert RecoverConfig.from_mmm(section).ridge_penalty == 0.5
+    assert RecoverConfig.from_mmm({}) == RecoverConfig()
 
 
 # --------------------------------------------------------------------------- fitting
 def test_fit_recovers_roi_ranking_and_total_media(synthetic):
-    """Stated tolerance: Spearman >= 0.9 (at most one adjacent swap of five), total media within 15%."""
+    """Stated tolerance: Spearman >= 0.9 (at most one adjacent swap of five), total media within 15%.
+
+    With this generator the tolerance held for 58 of seeds 0-59 (one two-swap ranking, one
+    total 17% low); the seed here is fixed, so the test is deterministic.
+    """
     df, params, fit = synthetic
     true_roi = pd.Series({ch: p["roi"] for ch, p in params.items()})
-    assert spearmanr(true_roi, fit.roi[true_roi.index]).statistic >= 0.9
+    assert round(spearmanr(true_roi, fit.roi[true_roi.index]).statistic, 9) >= 0.9
     assert fit.contribution.sum() == pytest.approx(true_media(df, params), rel=0.15)
     assert fit.r2 > 0.9 and fit.mape < 0.05
     assert all(v >= 0 for v in fit.media_coef.values())
@@ -238,7 +245,7 @@ def _raw_dir(tmp_path, rng: np.random.Generator):
                   "transaction_price_gbp": [30000.0, 32000.0, 55000.0]}).to_csv(raw / "vehicle_sales.csv", index=False)
     pd.DataFrame({"date": ["2025-01-01", "2025-01-09", "2025-01-31"], "market": ["UK", "FR", "FR"],
                   "sessions": [10, 20, 30]}).to_csv(raw / "website_analytics.csv", index=False)
-    pd.DataFrame({"created_date": ["2025-01-05", "2025-01-06"], "market": ["DE", "UK"]}).to_csv(
+    pd.DataFrame({"created_date": ["2025-01-05", "2025-01-06 10:22:00"], "market": ["DE", "UK"]}).to_csv(
         raw / "leads.csv", index=False)
     econ = pd.DataFrame({"year_month": "2025-01", "country": MARKETS, "bev_market_share_pct": [22.0, 18.0, 17.0],
                          "consumer_confidence_index": [-15.0, -10.0, -12.0], "bank_rate_pct": [4.5, 3.0, 3.0]})

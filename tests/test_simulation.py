@@ -7,9 +7,14 @@ import pandas as pd
 import pytest
 
 from sim.consumers import WEB_CHANNELS
+from sim.model import Interventions
 from sim.run import csv_bytes, export_tables, simulate
 
-from .conftest import run_with
+
+def run_with(world, **scale):
+    return simulate(world, interventions=Interventions(dict(scale)))
+
+
 
 
 def test_spend_totals_match_budgets(small_world, small_model):

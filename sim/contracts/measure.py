@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.contracts.terms import (CHANNEL_OWNER_COLUMN, Contract, VendorsConfig, commitment_scale, deal_cpp,
-                                 site_rate)
+from sim.contracts.pricing import commitment_scale, deal_cpp, site_rate
+from sim.contracts.terms import CHANNEL_OWNER_COLUMN, Contract, VendorsConfig
 
 TV_WEEK_DAYS = 7
 CHANNEL_TABLE = {"tv": "tv_performance", "ooh": "ooh_performance", "dv360": "dv360"}
@@ -70,8 +70,9 @@ def ooh_site_days(ooh: pd.DataFrame, vendors: VendorsConfig, owners: list[str],
                   window: tuple[dt.date, dt.date]) -> pd.DataFrame:
     """OOH rows of ``owners`` by month: contracted sites (spend / site rate) and live sites, in site-days."""
     rows = ooh[ooh["vendor"].isin(owners)].copy()
-    rows["contracted_sites"] = [s / site_rate(vendors, v, f) for s, v, f in
-                                zip(rows["spend"], rows["vendor"], rows["format"])]
+    # a booking contracts whole sites: its spend at the site rate, rounded
+    rows["contracted_sites"] = np.round([s / site_rate(vendors, v, f) for s, v, f in
+                                         zip(rows["spend"], rows["vendor"], rows["format"])])
     out = span_rows(rows, rows["start_date"], rows["end_date"], window)
     out["contracted_site_days"] = out["contracted_sites"] * out["days"]
     out["live_site_days"] = out["sites_booked"].astype(float) * out["days"]
@@ -93,22 +94,21 @@ def term_window(contract: Contract, run_start: dt.date, run_end: dt.date) -> tup
     return (a, b) if a <= b else None
 
 
-def _owner_spend(media: dict[str, pd.DataFrame], channel: str, owners: list[str],
-                 window: tuple[dt.date, dt.date] | None) -> float:
-    """Spend of the owners' rows on the days inside the window (rows shared by their days)."""
+def owner_rows(media: dict[str, pd.DataFrame], channel: str, owners: list[str],
+               window: tuple[dt.date, dt.date] | None) -> pd.DataFrame:
+    """The owners' rows of a channel's table, split by month inside the window, spend shared by days."""
     table = media.get(CHANNEL_TABLE[channel])
     if table is None or window is None or window[0] > window[1]:
-        return 0.0
+        return pd.DataFrame(columns=["year_month", "spend"])
     rows = table[table[CHANNEL_OWNER_COLUMN[channel]].isin(owners)]
-    if rows.empty:
-        return 0.0
     if channel == "tv":
         start = _dates(rows["date_week_start"])
         end = start + pd.Timedelta(days=TV_WEEK_DAYS - 1)
     else:
         start, end = rows["start_date"], rows["end_date"]
     parts = span_rows(rows, start, end, window)
-    return float((parts["spend"].astype(float) * parts["share"]).sum())
+    parts["spend"] = parts["spend"].astype(float) * parts["share"]
+    return parts
 
 
 def channel_budget(world: Any, channel: str) -> float:
@@ -133,9 +133,9 @@ def commitment_reconciliation(world: Any, media: dict[str, pd.DataFrame]) -> pd.
             committed = line.amount_gbp * scale
             scheduled = committed * line.in_year_share
             window = term_window(contract, run_start, run_end)
-            in_term = _owner_spend(media, line.channel, line.owners, window)
-            pre_term = _owner_spend(media, line.channel, line.owners,
-                                    (run_start, contract.start - dt.timedelta(days=1)))
+            in_term = float(owner_rows(media, line.channel, line.owners, window)["spend"].sum())
+            pre_term = float(owner_rows(media, line.channel, line.owners,
+                                        (run_start, contract.start - dt.timedelta(days=1)))["spend"].sum())
             ratio = in_term / scheduled if scheduled > 0 else np.nan
             records.append({
                 "contract": key, "line": name, "label": line.label, "channel": line.channel,
@@ -144,10 +144,15 @@ def commitment_reconciliation(world: Any, media: dict[str, pd.DataFrame]) -> pd.
                 "scheduled_in_year_gbp": scheduled, "delivered_in_term_gbp": in_term,
                 "delivered_pre_term_gbp": pre_term, "remaining_after_year_gbp": max(committed - in_term, 0.0),
                 "delivered_vs_scheduled": ratio,
-                "within_tolerance": bool(scheduled == 0 and in_term == 0)
-                or bool(abs(ratio - 1) <= vendors.commitment_tolerance),
+                "within_tolerance": _agrees(scheduled, in_term, vendors.commitment_tolerance),
             })
     return pd.DataFrame.from_records(records)
+
+
+def _agrees(scheduled: float, delivered: float, tolerance: float) -> bool:
+    if scheduled <= 0:
+        return delivered <= 0
+    return abs(delivered / scheduled - 1) <= tolerance
 
 
 def total_media_spend(media: dict[str, pd.DataFrame]) -> float:

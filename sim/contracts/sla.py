@@ -80,15 +80,16 @@ def _grp_rows(ctx: _Context, contract: AirtimeContract, metric: SlaMetric) -> li
                 f"{grp['date_week_start'].nunique()} weeks on air.")
         if ratio < metric.target:
             note += (f" Below the {metric.target:.0%} delivery threshold; shortfall in "
-                     f"{_worst_tv(grp)}. Make-good airtime due within {contract.make_good_weeks} weeks.")
+                     f"{_worst_tv(grp, metric.target)}. Make-good airtime due within {contract.make_good_weeks} weeks.")
         rows.append(_row(contract, metric, period, booked, delivered, note))
     return rows
 
 
-def _worst_tv(grp: pd.DataFrame) -> str:
+def _worst_tv(grp: pd.DataFrame, target: float) -> str:
+    """The weeks and dayparts that delivered least against their booking (below the threshold)."""
     by = grp.groupby(["date_week_start", "daypart"], sort=True)[["grps", "booked_grps"]].sum()
     by["ratio"] = by["grps"] / by["booked_grps"]
-    worst = by.sort_values("ratio", kind="stable").head(WORST_ROWS)
+    worst = by[by["ratio"] < target].sort_values("ratio", kind="stable").head(WORST_ROWS)
     return "; ".join(f"w/c {pd.Timestamp(wk):%Y-%m-%d} {dp} ({r.grps:.1f} of {r.booked_grps:.1f} GRPs)"
                      for (wk, dp), r in worst.iterrows())
 
@@ -137,7 +138,7 @@ def _site_rows(ctx: _Context, contract: OohContract, metric: SlaMetric) -> list[
         note = (f"On average {live:.1f} sites live per day against {contracted:.1f} contracted "
                 f"({live / contracted:.1%}) over {grp['campaign_id'].nunique()} campaign cycles.")
         if live < metric.target * contracted:
-            note += (f" Below the {metric.target:.0%} availability threshold: {_worst_ooh(grp)}. "
+            note += (f" Below the {metric.target:.0%} availability threshold: {_worst_ooh(grp, metric.target)}. "
                      f"Make-good sites due within {contract.make_good_weeks} weeks.")
         rows.append(_row(contract, metric, period, contracted, live, note))
     return rows
@@ -151,13 +152,14 @@ def _period_days(period: str, cadence: str, window: tuple[dt.date, dt.date]) -> 
     return (end - start).days + 1
 
 
-def _worst_ooh(grp: pd.DataFrame) -> str:
+def _worst_ooh(grp: pd.DataFrame, target: float) -> str:
+    """The cycles whose live sites fell furthest short of their contracted sites (below the threshold)."""
     cols = ["format", "city", "start_date", "end_date"]
     by = grp.groupby(cols, sort=True)[["live_site_days", "contracted_site_days", "sites_booked",
                                        "contracted_sites"]].agg(
         {"live_site_days": "sum", "contracted_site_days": "sum", "sites_booked": "first", "contracted_sites": "first"})
     by["ratio"] = by["live_site_days"] / by["contracted_site_days"]
-    worst = by.sort_values("ratio", kind="stable").head(WORST_ROWS)
+    worst = by[by["ratio"] < target].sort_values("ratio", kind="stable").head(WORST_ROWS)
     return "; ".join(f"{fmt} in {city} ran {r.sites_booked:.0f} of {r.contracted_sites:.0f} contracted sites "
                      f"in the cycle {pd.Timestamp(a):%Y-%m-%d} to {pd.Timestamp(b):%Y-%m-%d}"
                      for (fmt, city, a, b), r in worst.iterrows())

@@ -3,13 +3,12 @@
 The seven contracts of the extract (ITV, Sky, the Sky BVOD addendum, Channel 4, JCDecaux,
 Clear Channel and the media agency) are declared in the scenario with every commercial
 figure: parties, dates, commitments, rate cards, notice periods, SLA thresholds, fees.
-Renderers and the SLA tracker read them from here, and the media simulation reads the deal
-rates (:func:`deal_cpp`, :func:`site_rate`) and the declared incidents
-(:func:`incident_factor`) so that the delivery it simulates is priced by the same contracts.
+Renderers and the SLA tracker read them from here; :mod:`sim.contracts.pricing` turns them into
+the deal rates and incident factors the media simulation prices its delivery with.
 
 Commitments are written for a reference channel budget (``reference_budget_gbp``); a scenario
-with another budget scales them by ``budget / reference`` (:func:`commitment_scale`), so a
-"double TV" world has TV contracts that commit twice the money.
+with another budget scales them by ``budget / reference``, so a "double TV" world has TV
+contracts that commit twice the money.
 
 This module must not import :mod:`sim.config` (the World imports it).
 """
@@ -269,60 +268,17 @@ class VendorsConfig(Terms):
 CONTRACT_KEYS = ("itv", "sky", "sky_bvod", "channel4", "jcdecaux", "clear_channel", "agency")
 
 
-# --------------------------------------------------------------------------- helpers shared with the media simulation
-def commitment_scale(vendors: VendorsConfig, channel: str, budget_gbp: float) -> float:
-    """Factor applied to a channel's commitments in a world whose budget differs from the reference."""
-    return budget_gbp / vendors.reference_budget_gbp[channel]
+def scheduled_owner_shares(vendors: VendorsConfig, channel: str) -> dict[str, float]:
+    """Each owner's share of the channel's commitments scheduled inside the year.
 
-
-def airtime_contract_of(vendors: VendorsConfig, broadcaster: str) -> AirtimeContract:
-    """The airtime contract whose commitments cover a broadcaster value (e.g. ``ITV_BVOD`` -> ITV)."""
-    for contract in vendors.contracts().values():
-        if isinstance(contract, AirtimeContract) and any(
-                broadcaster in line.owners for line in contract.commitments.values()):
-            return contract
-    raise KeyError(f"no airtime contract covers broadcaster {broadcaster!r}")
-
-
-def deal_cpp(vendors: VendorsConfig, broadcaster: str, daypart: str, programme: str = "") -> float:
-    """Contracted GBP per GRP for a linear spot: the daypart's deal CPP plus any programme surcharge.
-
-    Booked GRPs = spend / deal CPP; the TV simulation delivers GRPs around that and the SLA
-    tracker compares what was delivered with what was booked.
+    A media plan whose owner weights follow these shares delivers every commitment line in
+    the same proportion to its schedule, which is what the commitment reconciliation checks.
     """
-    contract = airtime_contract_of(vendors, broadcaster)
-    if daypart not in contract.cpp_gbp:
-        raise KeyError(f"{contract.file}: no deal CPP for daypart {daypart!r}; dayparts: {sorted(contract.cpp_gbp)}")
-    premium = any(programme.startswith(p) for p in contract.premium_programmes)
-    return contract.cpp_gbp[daypart] * (1 + contract.premium_share * premium)
-
-
-def ooh_contract_of(vendors: VendorsConfig, vendor: str) -> OohContract:
-    """The outdoor contract whose commitments cover an ``ooh_performance.vendor`` value."""
-    for contract in (vendors.jcdecaux, vendors.clear_channel):
-        if any(vendor in line.owners for line in contract.commitments.values()):
-            return contract
-    raise KeyError(f"no outdoor contract covers vendor {vendor!r}")
-
-
-def site_rate(vendors: VendorsConfig, vendor: str, fmt: str) -> float:
-    """Contracted price of one site for one cycle; contracted sites = spend / site rate."""
-    contract = ooh_contract_of(vendors, vendor)
-    if fmt not in contract.site_rate_gbp:
-        raise KeyError(f"{contract.file}: no site rate for format {fmt!r}; formats: {sorted(contract.site_rate_gbp)}")
-    return contract.site_rate_gbp[fmt]
-
-
-def incident_factor(vendors: VendorsConfig, channel: str, day: dt.date, owner: str = "", *,
-                    daypart: str = "", fmt: str = "", city: str = "") -> float:
-    """Share of normal delivery that survives the declared incidents on one row (1.0 = none)."""
-    factor = 1.0
-    for inc in vendors.incidents:
-        if inc.channel != channel or not inc.start <= day <= inc.end:
-            continue
-        if (inc.owners and owner not in inc.owners) or (inc.dayparts and daypart not in inc.dayparts):
-            continue
-        if (inc.formats and fmt not in inc.formats) or (inc.cities and city not in inc.cities):
-            continue
-        factor *= 1 - inc.severity
-    return factor
+    scheduled: dict[str, float] = {}
+    for contract in vendors.contracts().values():
+        for line in contract.commitments.values():
+            if line.channel == channel:
+                for owner in line.owners:
+                    scheduled[owner] = scheduled.get(owner, 0.0) + line.amount_gbp * line.in_year_share / len(line.owners)
+    total = sum(scheduled.values())
+    return {owner: value / total for owner, value in scheduled.items()} if total > 0 else {}

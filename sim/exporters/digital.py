@@ -3,7 +3,8 @@
 Each is one row per delivered plan row (day x campaign x platform / keyword group / creative
 size); spend, impressions, clicks and views are the delivery's, the ratios are recomputed from
 them (see :mod:`sim.exporters.media_common`). Leads and conversions are the funnel's outcomes
-attributed to the campaign, not platform fiction. Every function has the signature
+attributed to the campaign, not platform fiction. Columns and their order are declared once, in
+:mod:`sim.schemas`. Every function has the signature
 ``f(world, delivered, outcomes, rng) -> DataFrame``; ``rng`` feeds only reporting noise.
 """
 
@@ -15,37 +16,10 @@ import pandas as pd
 from sim.config import World
 from sim.exporters.media_common import (
     FREQUENCY_DECIMALS, MONEY_DECIMALS, PRICE_DECIMALS, RATE_DECIMALS, add_delivery_metrics, attribute,
-    channel_rows, counts_where, draw, finish, platform_outcomes, ratio, reporting, thin,
+    channel_rows, draw, finish, platform_outcomes, ratio, reporting, thin,
 )
 from sim.rng import stable_id
 
-# The extract's columns, names and order (one declaration per table).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "meta_ads": (
-        "date", "campaign_name", "campaign_id", "platform", "objective", "market", "model", "impressions",
-        "clicks", "ctr", "cpm", "cpc", "spend", "reach", "frequency", "video_views", "video_view_rate",
-        "leads", "link_clicks", "landing_page_views", "cost_per_lead"),
-    "google_ads": (
-        "date", "campaign_name", "campaign_id", "campaign_type", "market", "model", "keyword_group",
-        "impressions", "clicks", "ctr", "avg_cpc", "spend", "conversions", "conversion_rate",
-        "cost_per_conversion", "quality_score", "impression_share", "search_impression_share"),
-    "dv360": (
-        "date", "insertion_order", "line_item_name", "line_item_id", "market", "model", "creative_size",
-        "exchange", "impressions", "clicks", "ctr", "cpm", "spend", "viewable_impressions",
-        "viewability_rate", "video_completions", "video_completion_rate"),
-    "tiktok_ads": (
-        "date", "campaign_name", "campaign_id", "objective", "market", "model", "impressions", "clicks",
-        "ctr", "cpm", "spend", "video_views", "video_view_rate", "avg_watch_time_seconds", "shares",
-        "comments", "likes", "profile_visits", "website_clicks"),
-    "youtube_ads": (
-        "date", "campaign_name", "campaign_id", "format", "market", "model", "impressions", "views",
-        "view_rate", "clicks", "ctr", "cpv", "cpm", "spend", "video_played_25", "video_played_50",
-        "video_played_75", "video_played_100", "earned_views", "earned_subscribers"),
-    "linkedin_ads": (
-        "date", "campaign_name", "campaign_id", "objective", "market", "model", "impressions", "clicks",
-        "ctr", "cpm", "cpc", "spend", "leads", "cost_per_lead", "social_actions", "follower_gains",
-        "company_page_clicks"),
-}
 SEARCH = "search"
 VIDEO_CREATIVE = "video_pre-roll"
 SHARE_DECIMALS = 4  # impression share as the platform shows it
@@ -70,14 +44,14 @@ def meta_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | Non
     add_delivery_metrics(t, rows["spend"])
     reach = t["impressions"] / draw(rng, conv["daily_frequency"], len(t))
     t["reach"] = np.maximum(np.round(reach), np.minimum(t["impressions"], 1)).astype(np.int64)
-    t["frequency"] = ratio(t["impressions"], t["reach"], FREQUENCY_DECIMALS)
+    t["frequency"] = ratio(t["impressions"], t["reach"], FREQUENCY_DECIMALS, empty=0)
     t["video_views"] = rows["views"]
-    t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS)
+    t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["leads"] = platform_outcomes(rows, outcomes, "meta", "leads")
     t["link_clicks"] = thin(rng, t["clicks"], conv["link_click_share"])
     t["landing_page_views"] = thin(rng, t["link_clicks"], conv["landing_page_view_share"])
     t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
-    return finish(t, "meta_ads", COLUMNS, ["date", "market", "campaign_name", "platform"])
+    return finish(t, "meta_ads", ["date", "market", "campaign_name", "platform"])
 
 
 def google_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
@@ -90,10 +64,11 @@ def google_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
     t["conversions"] = platform_outcomes(rows, outcomes, "google", "conversions")
     t["conversion_rate"] = ratio(t["conversions"], t["clicks"], RATE_DECIMALS)
     t["cost_per_conversion"] = ratio(t["spend"], t["conversions"], MONEY_DECIMALS)
-    t["quality_score"] = pd.array(rows["quality_score"].round(), dtype="Int64")
+    search = t["campaign_type"] == SEARCH  # quality score and search impression share are keyword metrics
+    t["quality_score"] = rows["quality_score"].round().where(search).astype("Int64")
     t["impression_share"] = rows["impression_share"].round(SHARE_DECIMALS)
-    t["search_impression_share"] = t["impression_share"].where(t["campaign_type"] == SEARCH)
-    return finish(t, "google_ads", COLUMNS, ["date", "market", "campaign_name", "keyword_group"])
+    t["search_impression_share"] = t["impression_share"].where(search)
+    return finish(t, "google_ads", ["date", "market", "campaign_name", "keyword_group"])
 
 
 def _exchanges(rows: pd.DataFrame, rng: np.random.Generator) -> list[str]:
@@ -118,13 +93,13 @@ def dv360(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
     t["exchange"] = _exchanges(rows, rng)
     add_delivery_metrics(t, rows["spend"], cpc_name=None)
     t["viewable_impressions"] = np.round(t["impressions"] * rows["viewability"].fillna(0)).astype(np.int64)
-    t["viewability_rate"] = ratio(t["viewable_impressions"], t["impressions"], RATE_DECIMALS)
+    t["viewability_rate"] = ratio(t["viewable_impressions"], t["impressions"], RATE_DECIMALS, empty=0)
     # a video creative bought under a display setup has no completion data, as on the platform
     video = ((t["creative_size"] == VIDEO_CREATIVE) & rows["completion_rate"].notna()).to_numpy()
     completions = np.round(t["impressions"] * rows["completion_rate"].fillna(0)).to_numpy(np.int64)
-    t["video_completions"] = counts_where(completions, video)
-    t["video_completion_rate"] = np.where(video, ratio(completions, t["impressions"], RATE_DECIMALS), np.nan)
-    return finish(t, "dv360", COLUMNS, ["date", "market", "insertion_order", "line_item_name"])
+    t["video_completions"] = np.where(video, completions, 0)
+    t["video_completion_rate"] = np.where(video, ratio(completions, t["impressions"], RATE_DECIMALS, empty=0), np.nan)
+    return finish(t, "dv360", ["date", "market", "insertion_order", "line_item_name"])
 
 
 def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
@@ -136,7 +111,7 @@ def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
     t["objective"] = rows["objective"]
     add_delivery_metrics(t, rows["spend"], cpc_name=None)
     t["video_views"] = rows["views"]
-    t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS)
+    t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["avg_watch_time_seconds"] = rows["watch_time_s"].round(FREQUENCY_DECIMALS)
     engaged = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
     mix = conv["engagement_mix"]
@@ -145,12 +120,13 @@ def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
         t[name] = split[:, k]
     t["website_clicks"] = thin(rng, t["clicks"], conv["website_click_share"])
     t["profile_visits"] = t["clicks"] - t["website_clicks"]
-    return finish(t, "tiktok_ads", COLUMNS, ["date", "market", "campaign_name"])
+    return finish(t, "tiktok_ads", ["date", "market", "campaign_name"])
 
 
 def _quartiles(rng: np.random.Generator, impressions: np.ndarray, views: np.ndarray,
                conv: dict) -> list[np.ndarray]:
-    """Viewers reaching 25/50/75/100%: every paid view passes 25%, then binomial retention."""
+    """Impressions whose video played to 25/50/75/100%: every paid view passes 25%, then
+    binomial retention from quartile to quartile (so the counts never rise)."""
     played = views + thin(rng, impressions - views, conv["past_25_without_view"])
     out = [played]
     for _ in range(3):
@@ -168,14 +144,14 @@ def youtube_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | 
     t["format"] = rows["objective"]
     add_delivery_metrics(t, rows["spend"], cpc_name=None)
     t["views"] = rows["views"]
-    t["view_rate"] = ratio(t["views"], t["impressions"], RATE_DECIMALS)
+    t["view_rate"] = ratio(t["views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["cpv"] = ratio(t["spend"], t["views"], PRICE_DECIMALS)
     q = _quartiles(rng, t["impressions"].to_numpy(np.int64), t["views"].to_numpy(np.int64), conv)
-    for pct, played in zip((25, 50, 75, 100), q):
-        t[f"video_played_{pct}"] = played
+    for pct, played in zip((25, 50, 75, 100), q):  # published as shares of impressions, as Google Ads does
+        t[f"video_played_{pct}"] = ratio(played, t["impressions"], RATE_DECIMALS, empty=0)
     t["earned_views"] = np.round(t["views"] * draw(rng, conv["earned_view_share"], len(t))).astype(np.int64)
     t["earned_subscribers"] = thin(rng, t["views"], conv["earned_subscriber_rate"])
-    return finish(t, "youtube_ads", COLUMNS, ["date", "market", "campaign_name", "format"])
+    return finish(t, "youtube_ads", ["date", "market", "campaign_name", "format"])
 
 
 def linkedin_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
@@ -191,7 +167,7 @@ def linkedin_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame |
     t["social_actions"] = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
     t["follower_gains"] = thin(rng, t["social_actions"], conv["follower_gain_rate"])
     t["company_page_clicks"] = thin(rng, t["clicks"], conv["company_page_click_rate"])
-    return finish(t, "linkedin_ads", COLUMNS, ["date", "market", "campaign_name"])
+    return finish(t, "linkedin_ads", ["date", "market", "campaign_name"])
 
 
 TABLES = {"meta_ads": meta_ads, "google_ads": google_ads, "dv360": dv360, "tiktok_ads": tiktok_ads,

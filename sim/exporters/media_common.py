@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import World
+from sim.schemas import columns
 
 PENNIES_PER_GBP = 100
 PER_MILLE = 1000
@@ -51,8 +52,8 @@ REPORTING_DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "tv": {
         "high_grps": 50.0,  # the extract: GRPs 50-150 per week in active flights
-        "reach_pct": (20.0, 40.0),  # the extract's weekly reach in those weeks
-        "frequency": (3.0, 6.0),  # the extract's weekly frequency in those weeks
+        "reach_pct": (20.0, 40.0),  # the extract's weekly campaign reach in those weeks
+        "frequency": (3.0, 6.0),  # the extract's weekly campaign frequency in those weeks
         "frequency_jitter": 0.08,
         "spot_rating": {  # 30-second-equivalent TVR of one spot, by delivery key
             "linear_peak": (4.0, 8.0), "linear_offpeak": (1.0, 3.0), "bvod": (0.05, 0.20),
@@ -66,9 +67,7 @@ REPORTING_DEFAULTS: dict[str, dict[str, Any]] = {
         "page_range": (3, 98),
     },
     "radio": {
-        "spot_rating": {  # share of the area's adults hearing one 30s spot
-            "breakfast_drive": (0.002, 0.004), "daytime": (0.001, 0.002), "evening_drive": (0.0008, 0.0015),
-        },
+        "spot_rating": (0.001, 0.003),  # share of the area's adults hearing one 30s spot of the station
         "flight_frequency": (3.0, 8.0),
         "max_reach_share": 0.60,
     },
@@ -81,24 +80,12 @@ def reporting(world: World, channel: str) -> dict[str, Any]:
     return {**REPORTING_DEFAULTS.get(channel, {}), **overrides}
 
 
-def table_columns(name: str, declared: dict[str, tuple[str, ...]]) -> list[str]:
-    """The table's columns in extract order: ``sim.schemas`` when present, else the module's list."""
-    try:
-        from sim.schemas import columns  # declared once for exporter, validator and dictionary
-    except ImportError:
-        return list(declared[name])
-    return list(columns(name))
-
-
 # --------------------------------------------------------------------------- selection
-def channel_rows(delivered: pd.DataFrame, channel: str, breakdown_name: str | None = None) -> pd.DataFrame:
-    """The channel's delivered rows, in a fixed order (date, market, campaign, breakdown)."""
-    rows = delivered[delivered["channel"] == channel].copy()
+def channel_rows(delivered: pd.DataFrame, channel: str) -> pd.DataFrame:
+    """The channel's delivered rows (a copy), in a fixed order: date, market, campaign, breakdown."""
+    rows = delivered[delivered["channel"] == channel]
     rows = rows.sort_values(["date", "market", "campaign_name", "line_id", "breakdown"], kind="stable")
-    rows = rows.reset_index(drop=True)
-    if breakdown_name:
-        rows[breakdown_name] = rows["breakdown"]
-    return rows
+    return rows.reset_index(drop=True)
 
 
 def attribute(rows: pd.DataFrame, key: str, default: Any = None) -> list[Any]:
@@ -108,7 +95,7 @@ def attribute(rows: pd.DataFrame, key: str, default: Any = None) -> list[Any]:
 
 def week_start(dates: pd.Series) -> pd.Series:
     """The Monday on or before each date."""
-    return dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
+    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
 def region_adults_000(world: World, market: str, region: str | None) -> float:
@@ -147,24 +134,23 @@ def round_money(spend: np.ndarray | pd.Series, groups: np.ndarray | None = None)
     return pennies / PENNIES_PER_GBP
 
 
-def ratio(numerator: Any, denominator: Any, decimals: int, scale: float = 1.0) -> np.ndarray:
-    """numerator / denominator x scale, rounded; NaN (an empty cell) where the denominator is 0."""
+def ratio(numerator: Any, denominator: Any, decimals: int, scale: float = 1.0, empty: float = np.nan) -> np.ndarray:
+    """numerator / denominator x scale, rounded; ``empty`` where the denominator is 0.
+
+    Rates per impression are 0 when nothing was served (the schemas' convention); costs per
+    click, view, lead or conversion are empty cells when there is none.
+    """
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
-    out = np.divide(num * scale, den, out=np.full(len(num), np.nan), where=den > 0)
+    out = np.divide(num * scale, den, out=np.full(len(num), float(empty)), where=den > 0)
     return np.round(out, decimals)
-
-
-def counts_where(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
-    """Integer counts that only exist for some rows (empty cells elsewhere)."""
-    return pd.arrays.IntegerArray(np.where(mask, values, 0).astype(np.int64), ~np.asarray(mask, bool))
 
 
 def add_delivery_metrics(table: pd.DataFrame, spend: pd.Series, cpc_name: str | None = "cpc") -> None:
     """Rounded spend and the ratios derived from it and from the counts: ctr, cpm, cpc."""
     table["spend"] = round_money(spend)
-    table["ctr"] = ratio(table["clicks"], table["impressions"], RATE_DECIMALS)
-    table["cpm"] = ratio(table["spend"], table["impressions"], PRICE_DECIMALS, PER_MILLE)
+    table["ctr"] = ratio(table["clicks"], table["impressions"], RATE_DECIMALS, empty=0)
+    table["cpm"] = ratio(table["spend"], table["impressions"], PRICE_DECIMALS, PER_MILLE, empty=0)
     if cpc_name:
         table[cpc_name] = ratio(table["spend"], table["clicks"], PRICE_DECIMALS)
 
@@ -182,31 +168,39 @@ def thin(rng: np.random.Generator, counts: Any, bounds: Sequence[float]) -> np.n
     return rng.binomial(counts, draw(rng, bounds, len(counts)))
 
 
-def reach_and_frequency(rng: np.random.Generator, impressions: np.ndarray, universe: np.ndarray,
-                        frequency: Sequence[float], max_share: float) -> tuple[np.ndarray, np.ndarray]:
-    """Reach (same unit as impressions) and frequency with reach x frequency = impressions.
-
-    A frequency is drawn in the range; reach is capped at a share of the universe (the
-    frequency then rises) and never exceeds the impressions (frequency >= 1).
-    """
+def capped_reach(rng: np.random.Generator, impressions: Any, universe: Any, frequency: Sequence[float],
+                 max_share: float) -> np.ndarray:
+    """People reached (same unit as impressions): impressions over a frequency drawn in the range,
+    capped at a share of the universe (frequency then rises) and at the impressions (frequency >= 1)."""
     impressions = np.asarray(impressions, dtype=float)
     reach = impressions / draw(rng, frequency, len(impressions))
     reach = np.minimum(reach, np.asarray(universe, dtype=float) * max_share)
-    reach = np.minimum(reach, impressions)
-    freq = np.divide(impressions, reach, out=np.full(len(reach), np.nan), where=reach > 0)
-    return reach, freq
+    return np.minimum(reach, impressions)
 
 
 # --------------------------------------------------------------------------- platform outcomes
+def _reporting_days(rows: pd.DataFrame, outcomes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each outcome's reporting day: its own if the campaign ran, else the campaign's last
+    earlier day on air, else its first later one."""
+    days = rows[keys + ["date"]].drop_duplicates().assign(row_date=lambda f: f["date"])
+    outcomes = outcomes.sort_values("date", kind="stable")
+    days = days.sort_values("date", kind="stable")
+    before = pd.merge_asof(outcomes, days, on="date", by=keys, direction="backward")
+    after = pd.merge_asof(outcomes, days, on="date", by=keys, direction="forward")
+    outcomes = outcomes.assign(date=before["row_date"].fillna(after["row_date"]).to_numpy())
+    per_day = outcomes.groupby(keys + ["date"], as_index=False)["value"].sum()
+    return per_day.assign(value=np.round(per_day["value"]).astype(np.int64))
+
+
 def platform_outcomes(rows: pd.DataFrame, outcomes: pd.DataFrame | None, channel: str, metric: str,
                       weight: str = "clicks") -> np.ndarray:
     """The funnel's outcomes (leads, conversions) reported on the platform's rows, as integers.
 
-    Outcomes come per day x market x campaign; a campaign's rows that day (platforms, keyword
-    groups) share them in proportion to ``weight`` (largest remainder, so nothing is lost). An
-    outcome on a day the campaign did not run is reported on its last earlier day (else its
-    first later day), as platforms attribute to the ad that was seen. A campaign the table does
-    not know is an error in the caller, not something to drop silently.
+    Outcomes come per day x market x campaign; the campaign's rows of that day (platforms,
+    keyword groups) share them in proportion to ``weight`` (largest remainder: nothing is lost).
+    An outcome on a day the campaign was off air goes to its nearest earlier day on air, as a
+    platform credits the ad that was seen. An unknown campaign is the caller's error, never
+    silently dropped.
     """
     result = np.zeros(len(rows), np.int64)
     if outcomes is None or outcomes.empty:
@@ -217,30 +211,21 @@ def platform_outcomes(rows: pd.DataFrame, outcomes: pd.DataFrame | None, channel
     keys = ["market", "campaign_id"]
     mine = mine.assign(date=pd.to_datetime(mine["date"]).astype(rows["date"].dtype),
                        campaign_id=mine["campaign_id"].astype(str))
-    mine = mine.groupby(keys + ["date"], as_index=False)["value"].sum()
     unknown = set(map(tuple, mine[keys].to_numpy())) - set(map(tuple, rows[keys].to_numpy()))
     if unknown:
         raise ValueError(f"{channel} {metric}: outcomes for campaigns with no delivered rows: {sorted(unknown)[:5]}")
-    days = rows[keys + ["date"]].drop_duplicates().rename(columns={"date": "row_date"})
-    days["date"] = days["row_date"]
-    mine = mine.sort_values("date", kind="stable")
-    days = days.sort_values("date", kind="stable")
-    before = pd.merge_asof(mine, days, on="date", by=keys, direction="backward")
-    after = pd.merge_asof(mine, days, on="date", by=keys, direction="forward")
-    mine["row_date"] = before["row_date"].fillna(after["row_date"]).to_numpy()
-    per_day = mine.groupby(keys + ["row_date"], as_index=False)["value"].sum()
-    per_day["value"] = np.round(per_day["value"]).astype(np.int64)
-    located = rows[keys + ["date"]].reset_index().merge(
-        per_day.rename(columns={"row_date": "date"}), on=keys + ["date"], how="inner")
-    w = rows[weight].to_numpy(dtype=float)[located["index"].to_numpy()]
+    per_day = _reporting_days(rows, mine[keys + ["date", "value"]], keys)
+    located = rows[keys + ["date"]].reset_index().merge(per_day, on=keys + ["date"], how="inner")
+    index = located["index"].to_numpy()
+    w = rows[weight].to_numpy(dtype=float)[index]
     group = located.groupby(keys + ["date"]).ngroup().to_numpy()
     total_w = np.bincount(group, w)[group]
     share = np.where(total_w > 0, w / np.where(total_w > 0, total_w, 1), 1 / np.bincount(group)[group])
-    result[located["index"].to_numpy()] = largest_remainder(located["value"].to_numpy() * share, group)
+    result[index] = largest_remainder(located["value"].to_numpy() * share, group)
     return result
 
 
-def finish(table: pd.DataFrame, name: str, declared: dict[str, tuple[str, ...]], order: list[str]) -> pd.DataFrame:
-    """The table in extract column order, rows sorted deterministically."""
+def finish(table: pd.DataFrame, name: str, order: list[str]) -> pd.DataFrame:
+    """The table in its declared column order (:func:`sim.schemas.columns`), rows sorted deterministically."""
     table = table.sort_values(order, kind="stable").reset_index(drop=True)
-    return table[table_columns(name, declared)]
+    return table[columns(name)]

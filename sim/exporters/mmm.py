@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import World
-from sim.response import geometric_adstock
+from sim.transforms import geometric_adstock
 
 CHANNELS = ("tv", "ooh", "print", "radio", "meta", "google", "dv360", "tiktok", "youtube", "linkedin", "events")
 N_WEEKS = 52
@@ -82,6 +82,6 @@ def model_ready(world: World, spend: pd.DataFrame, sales: pd.DataFrame, raw: dic
     decays = world.mmm.adstock_decay
     df = spend.copy()
     for ch in CHANNELS:
-        df[f"{ch}_adstock"] = np.round(geometric_adstock(df[f"{ch}_spend"].to_numpy()[None, :], decays[ch])[0], 2)
+        df[f"{ch}_adstock"] = np.round(geometric_adstock(df[f"{ch}_spend"].to_numpy(), decays[ch], normalize=False), 2)
     df = pd.concat([df, sales.drop(columns="week_start"), _externals(world, raw)], axis=1)
     return df

@@ -5,7 +5,8 @@ x daypart, OOH by campaign cycle x site format x city, print by insertion, radio
 daypart. Each aggregates the delivered plan rows (spend and impressions summed, never changed)
 and derives what those reports show: GRPs from impressions over the adult population, reach
 and frequency whose product is the GRPs / impressions, spots and sites from the money. Every
-function has the signature ``f(world, delivered, outcomes, rng) -> DataFrame``.
+function has the signature ``f(world, delivered, outcomes, rng) -> DataFrame``; columns and
+their order are declared once, in :mod:`sim.schemas`.
 """
 
 from __future__ import annotations
@@ -15,26 +16,10 @@ import pandas as pd
 
 from sim.config import World
 from sim.exporters.media_common import (
-    FREQUENCY_DECIMALS, MONEY_DECIMALS, PER_MILLE, PENNIES_PER_GBP, PRICE_DECIMALS, attribute, channel_rows,
-    draw, finish, largest_remainder, reach_and_frequency, region_adults_000, reporting, round_money,
-    week_start,
+    FREQUENCY_DECIMALS, MONEY_DECIMALS, PER_MILLE, PENNIES_PER_GBP, PRICE_DECIMALS, attribute, capped_reach,
+    channel_rows, draw, finish, largest_remainder, ratio, region_adults_000, reporting, round_money, week_start,
 )
 
-# The extract's columns, names and order (one declaration per table).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "tv_performance": (
-        "date_week_start", "broadcaster", "daypart", "market", "spot_length_seconds", "spots_aired", "grps",
-        "reach_000", "reach_pct", "avg_frequency", "cpp", "spend", "programme_name"),
-    "ooh_performance": (
-        "campaign_name", "campaign_id", "start_date", "end_date", "market", "format", "vendor", "sites_booked",
-        "impressions", "reach_000", "frequency", "spend", "region", "city"),
-    "print_performance": (
-        "date", "publication", "edition", "format", "market", "model", "rate_card_cost", "negotiated_cost",
-        "spend", "circulation", "readership_000", "page_number", "creative_id"),
-    "radio_performance": (
-        "campaign_name", "start_date", "end_date", "station", "station_group", "market", "daypart",
-        "spots_per_day", "total_spots", "reach_000", "frequency", "cpm", "spend", "region"),
-}
 PERCENT = 100
 REFERENCE_SPOT_SECONDS = 30  # ratings are 30-second equivalents; radio spots are 30s
 SITES_SPEND_UNIT_GBP = 10_000  # the unit of the OOH attribute ``sites_per_10k_gbp``
@@ -57,14 +42,15 @@ def _spot_length(extras: dict, weeks: pd.Series) -> np.ndarray:
     return np.array([int(s) for _, s in table])[idx]
 
 
-def _tv_frequency(rng: np.random.Generator, grps: np.ndarray, conv: dict) -> np.ndarray:
-    """Average frequency rising with GRPs, inside the extract's bands when the week is heavy.
+def _weekly_frequency(rng: np.random.Generator, grps: np.ndarray, conv: dict) -> np.ndarray:
+    """The campaign's average frequency in a week, rising with the week's GRPs.
 
     The curve runs from 1 (a light week reaches people once) to the low frequency at
-    ``high_grps``, stays there until the low reach is reached, then climbs to the high frequency
-    at the high reach. Jittered rows are clipped back into what the bands allow: frequency >= 1
-    and reach <= 100%; in heavy weeks frequency in its band and, where GRPs make it possible,
-    reach in its band too (reach x frequency = GRPs, so 50 GRPs cannot be 20% x 3).
+    ``high_grps``, stays there until the low reach is reached, then climbs to the high
+    frequency at the high reach. Jittered weeks are clipped back to what is possible: no more
+    reach than random (Poisson) exposure gives, and in heavy weeks frequency in its band and,
+    where the GRPs allow, reach in its band too (reach x frequency = GRPs, so 50 GRPs cannot
+    be 20% x 3).
     """
     f_lo, f_hi = conv["frequency"]
     r_lo, r_hi = conv["reach_pct"]
@@ -73,15 +59,29 @@ def _tv_frequency(rng: np.random.Generator, grps: np.ndarray, conv: dict) -> np.
     freq = np.interp(grps, [g for g, _ in knots], [f for _, f in knots])
     jitter = conv["frequency_jitter"]
     freq = freq * (1 + rng.uniform(-jitter, jitter, len(grps)))
-    lo = np.maximum(1.0, grps / PERCENT)
-    hi = np.maximum(lo, freq)
+    exposure = grps / PERCENT
+    poisson = np.divide(exposure, -np.expm1(-exposure), out=np.ones(len(grps)), where=exposure > 0)
     heavy = grps >= high
     band_lo = np.maximum(f_lo, grps / r_hi)
     band_hi = np.minimum(f_hi, grps / r_lo)
-    feasible = band_lo <= band_hi
-    lo = np.where(heavy, np.where(feasible, band_lo, f_lo), lo)
-    hi = np.where(heavy, np.where(feasible, band_hi, f_hi), hi)
+    band_lo, band_hi = np.where(band_lo <= band_hi, band_lo, f_lo), np.where(band_lo <= band_hi, band_hi, f_hi)
+    lo = np.maximum(poisson, np.where(heavy, band_lo, 1.0))
+    hi = np.maximum(lo, np.where(heavy, band_hi, freq))
     return np.clip(freq, lo, hi)
+
+
+def _row_reach_pct(rng: np.random.Generator, week: np.ndarray, grps: np.ndarray, conv: dict) -> np.ndarray:
+    """Each broadcaster-daypart's reach (%), such that the rows of a week (``week``: its index)
+    combine, as independent audiences (1 - prod(1 - reach)), into the week's campaign reach =
+    weekly GRPs / weekly frequency.
+
+    A row with a share s of the week's GRPs reaches 1 - (1 - R)^s of adults, which keeps every
+    row's frequency at least 1 (R never exceeds random exposure's reach).
+    """
+    week_grps = np.bincount(week, grps)
+    week_reach = week_grps / _weekly_frequency(rng, week_grps, conv) / PERCENT
+    share = np.divide(grps, week_grps[week], out=np.zeros(len(grps)), where=week_grps[week] > 0)
+    return -np.expm1(share * np.log1p(-week_reach[week])) * PERCENT
 
 
 def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
@@ -101,18 +101,19 @@ def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame
     t["spot_length_seconds"] = _spot_length(world.media.channels["tv"].extras, g["date_week_start"])
     t["spend"] = round_money(g["spend"])
     t["grps"] = np.round(grps, FREQUENCY_DECIMALS)
-    freq = _tv_frequency(rng, grps, conv)
-    t["reach_pct"] = np.round(grps / freq, FREQUENCY_DECIMALS)
-    t["avg_frequency"] = np.round(freq, FREQUENCY_DECIMALS)
-    t["reach_000"] = np.round(grps / freq / PERCENT * adults_000, 1)
+    week = g.groupby(["date_week_start", "market"], sort=True).ngroup().to_numpy()  # one campaign week per market
+    reach_pct = _row_reach_pct(rng, week, grps, conv)
+    t["reach_pct"] = np.round(reach_pct, FREQUENCY_DECIMALS)
+    t["avg_frequency"] = ratio(grps, reach_pct, FREQUENCY_DECIMALS, empty=0)
+    t["reach_000"] = np.round(t["reach_pct"] / PERCENT * adults_000, 1)
     ratings = conv["spot_rating"]
     rating = rng.uniform([ratings[o][0] for o in g["objective"]], [ratings[o][1] for o in g["objective"]])
     spots = grps * REFERENCE_SPOT_SECONDS / t["spot_length_seconds"].to_numpy() / rating
     t["spots_aired"] = np.maximum(np.round(spots), 1).astype(np.int64)
-    t["cpp"] = np.round(t["spend"] / t["grps"].where(t["grps"] > 0), MONEY_DECIMALS)
+    t["cpp"] = ratio(t["spend"], t["grps"], MONEY_DECIMALS)
     programmes = dict(zip(rows["line_id"], attribute(rows, "programmes", [""])))
     t["programme_name"] = _pick(rng, [programmes[line] for line in g["line_id"]])
-    return finish(t, "tv_performance", COLUMNS, ["date_week_start", "broadcaster", "daypart"])
+    return finish(t, "tv_performance", ["date_week_start", "broadcaster", "daypart"])
 
 
 # --------------------------------------------------------------------------- OOH
@@ -138,10 +139,10 @@ def ooh_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFram
     t["sites_booked"] = np.maximum(np.round(g["spend"] / SITES_SPEND_UNIT_GBP * per_unit), 1).astype(np.int64)
     universe = np.array([region_adults_000(world, m, r) for m, r in zip(t["market"], t["region"])])
     seen_000 = t["impressions"].to_numpy() / PER_MILLE
-    reach, _ = reach_and_frequency(rng, seen_000, universe, conv["cycle_frequency"], conv["max_reach_share"])
+    reach = capped_reach(rng, seen_000, universe, conv["cycle_frequency"], conv["max_reach_share"])
     t["reach_000"] = np.round(reach, 1)
-    t["frequency"] = np.round(seen_000 / t["reach_000"].where(t["reach_000"] > 0), FREQUENCY_DECIMALS)
-    return finish(t, "ooh_performance", COLUMNS, ["start_date", "campaign_name", "city", "format"])
+    t["frequency"] = ratio(seen_000, t["reach_000"], FREQUENCY_DECIMALS, empty=0)
+    return finish(t, "ooh_performance", ["start_date", "campaign_name", "city", "format"])
 
 
 # --------------------------------------------------------------------------- print
@@ -187,7 +188,7 @@ def print_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
     stage = np.where(t["date"].to_numpy() < launch.to_numpy(), "TEASER", "LAUNCH")
     codes = [world.models[m].code for m in t["model"]]
     t["creative_id"] = [f"PRT-{c}-{f.upper()}-{s}" for c, f, s in zip(codes, t["format"], stage)]
-    return finish(t, "print_performance", COLUMNS, ["date", "publication"])
+    return finish(t, "print_performance", ["date", "publication"])
 
 
 # --------------------------------------------------------------------------- radio
@@ -218,22 +219,22 @@ def radio_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
     t["daypart"] = np.tile(names, len(flights))
     t["daypart_order"] = np.tile(np.arange(k), len(flights))
     part = np.tile(shares, len(flights))
-    pennies = largest_remainder(t["spend"].to_numpy() * PENNIES_PER_GBP * part, flight)
+    flight_pennies = np.round(round_money(flights["spend"]) * PENNIES_PER_GBP)
+    pennies = largest_remainder(flight_pennies[flight] * part, flight)
     t["spend"] = pennies / PENNIES_PER_GBP
     t["impressions"] = largest_remainder(t["impressions"].to_numpy() * part, flight)
-    t["cpm"] = np.round(t["spend"] / t["impressions"].where(t["impressions"] > 0) * PER_MILLE, PRICE_DECIMALS)
+    t["cpm"] = ratio(t["spend"], t["impressions"], PRICE_DECIMALS, PER_MILLE, empty=0)
     universe = np.array([region_adults_000(world, m, None if r == NATIONAL else r)
                          for m, r in zip(t["market"], t["region"])])
-    ratings = conv["spot_rating"]
-    rating = rng.uniform([ratings[d][0] for d in t["daypart"]], [ratings[d][1] for d in t["daypart"]])
-    per_spot = universe * PER_MILLE * rating
+    # one audience per spot for the flight's station, so spots split like the money (60/25/15)
+    per_spot = universe * PER_MILLE * draw(rng, conv["spot_rating"], len(flights))[flight]
     t["spots_per_day"] = np.maximum(np.round(t["impressions"] / per_spot / t["days"]), 1).astype(np.int64)
     t["total_spots"] = t["spots_per_day"] * t["days"]
     heard_000 = t["impressions"].to_numpy() / PER_MILLE
-    reach, _ = reach_and_frequency(rng, heard_000, universe, conv["flight_frequency"], conv["max_reach_share"])
+    reach = capped_reach(rng, heard_000, universe, conv["flight_frequency"], conv["max_reach_share"])
     t["reach_000"] = np.round(reach, 1)
-    t["frequency"] = np.round(heard_000 / t["reach_000"].where(t["reach_000"] > 0), FREQUENCY_DECIMALS)
-    return finish(t, "radio_performance", COLUMNS, ["start_date", "campaign_name", "station", "daypart_order"])
+    t["frequency"] = ratio(heard_000, t["reach_000"], FREQUENCY_DECIMALS, empty=0)
+    return finish(t, "radio_performance", ["start_date", "campaign_name", "station", "daypart_order"])
 
 
 TABLES = {"tv_performance": tv_performance, "ooh_performance": ooh_performance,

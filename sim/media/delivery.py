@@ -57,7 +57,7 @@ def _draw_rates(world: World, group: pd.DataFrame, streams: Streams, channel: st
 
 def deliver(world: World, plan: pd.DataFrame, streams: Streams) -> pd.DataFrame:
     """Add delivery columns to the plan: rates, impressions, clicks, views."""
-    parts = []
+    parts = [pd.DataFrame(columns=[*RATE_FIELDS, "quality_score"], dtype=float)]
     for (channel, market), group in plan.groupby(["channel", "market"], sort=True):
         parts.append(_draw_rates(world, group, streams, channel, market))
     rates = pd.concat(parts).loc[plan.index]

@@ -124,16 +124,21 @@ def _radio_lines(world: World, ch: ChannelConfig, days: pd.DatetimeIndex, stream
     lo, hi = ex["flight_length_days"]
     stations = ex["regional_stations"]
     rng = streams.generator("plan", "radio", "flights")
-    openings: dict[tuple[str, str], dt.date] = {}
+    gap = int(ex["new_flight_after_days"])
+    by_region: dict[str, list[dt.date]] = {}
     for d in world.dealers:
-        if d.market not in ch.markets:
-            continue
-        when = world.dealer_opening(d)
-        key = (d.region, f"{when:%Y-%m}")
-        openings[key] = min(openings.get(key, when), when)
+        if d.market in ch.markets:
+            by_region.setdefault(d.region, []).append(world.dealer_opening(d))
+    flights: list[tuple[dt.date, str]] = []
+    for region, dates in sorted(by_region.items()):
+        last = None
+        for when in sorted(dates):  # one flight per wave of openings in the region
+            if last is None or (when - last).days > gap:
+                flights.append((when, region))
+                last = when
     lines: list[Line] = []
     model = next(iter(world.models))
-    for (region, _month), when in sorted(openings.items(), key=lambda kv: (kv[1], kv[0])):
+    for when, region in sorted(flights):
         start = when - dt.timedelta(days=before)
         length = int(rng.integers(lo, hi + 1))
         active = _window_mask(days, start, start + dt.timedelta(days=length - 1))

@@ -1,6 +1,6 @@
 """Recover: a transparent baseline MMM fitted to the weekly tables, scored against the truth.
 
-* :mod:`sim.recover.adstock`, :mod:`sim.recover.saturation`: the transformations, one
+* :mod:`sim.transforms.adstock`, :mod:`sim.transforms.saturation`: the transformations, one
   module each, formulas in their docstrings.
 * :mod:`sim.recover.fit`: ``fit_mmm``, ``predict``, ``predicted_effect``.
 * :mod:`sim.recover.scorecard`: recovered-versus-true tables, Spearman rank agreement,

@@ -3,12 +3,14 @@
 These are the analyst's choices, not facts of the simulated world, but like every number
 they live in the scenario file: the lead puts them under ``[mmm.recover]`` (any key left
 out keeps the default documented here). ``RecoverConfig.model_validate(world.mmm["recover"])``
-raises a pydantic error that names the key and the value.
+raises a pydantic error that names the key and the value; :meth:`RecoverConfig.from_mmm`
+does exactly that for a world's ``mmm`` section.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -56,6 +58,11 @@ class RecoverConfig(BaseModel):
         description="fit only from the first week the target is positive (revenue is zero before cars are on sale); "
         "adstock still runs over the whole year so pre-launch spend carries over",
     )
+    nonnegative_intercept: bool = Field(
+        True,
+        description="keep the baseline (intercept) >= 0, so media cannot explain more than the whole target by "
+        "pairing with a negative baseline (controls are centred, so they cannot either)",
+    )
     min_fit_weeks: Annotated[int, Field(ge=2)] = Field(8, description="refuse to fit on fewer weeks than this")
     trend: bool = Field(False, description="add a signed linear time trend over the fitted weeks")
 
@@ -63,3 +70,13 @@ class RecoverConfig(BaseModel):
     @classmethod
     def _sorted_unique(cls, v: list[float]) -> list[float]:
         return sorted(set(v))
+
+    @classmethod
+    def from_mmm(cls, mmm_section: Any) -> RecoverConfig:
+        """The ``recover`` table of a scenario's ``[mmm]`` section (``world.mmm``, a model or a
+        mapping); the defaults if there is none."""
+        if isinstance(mmm_section, Mapping):
+            raw = mmm_section.get("recover", {})
+        else:
+            raw = getattr(mmm_section, "recover", None) or {}
+        return raw if isinstance(raw, cls) else cls.model_validate(dict(raw))

@@ -5,13 +5,15 @@ For a weekly target ``y_t`` (revenue, web sessions, leads) and channels ``c``:
     y_t = b0 + sum_c beta_c * h_c(t) + sum_k gamma_k * z_k(t) + e_t,   beta_c >= 0
     h_c(t) = hill(adstock(spend_c, decay_c)(t), K_c, s) / max_t(...)
 
-* ``adstock`` and ``hill`` are :mod:`sim.recover.adstock` and :mod:`sim.recover.saturation`;
+* ``adstock`` and ``hill`` are :mod:`sim.transforms.adstock` and :mod:`sim.transforms.saturation`;
   each channel's ``decay_c`` and ``K_c`` are chosen from the grids of
   :class:`~sim.recover.config.RecoverConfig` by coordinate descent (one channel at a time,
   all others held, best penalised fit wins; a few sweeps).
 * ``z_k`` are the controls, standardised over the fitted weeks; their signs are free.
 * Coefficients solve a bounded least-squares problem with an L2 (ridge) penalty, written
-  as an augmented system for ``scipy.optimize.lsq_linear`` (method ``bvls``).
+  as an augmented system for ``scipy.optimize.lsq_linear`` (method ``bvls``). The intercept
+  is unpenalised and, by default, kept >= 0: with centred controls, media can then never
+  explain more than the whole target.
 * Weeks before the target first turns positive are left out of the fit (no cars to sell
   before launch), but adstock runs over the whole year, so spend before launch still
   reaches the fitted weeks through carry-over.
@@ -30,9 +32,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import lsq_linear
 
-from sim.recover.adstock import geometric_adstock
+from sim.transforms.adstock import geometric_adstock
 from sim.recover.config import RecoverConfig
-from sim.recover.saturation import hill
+from sim.transforms.saturation import hill
 
 WEEK = "week_start"
 TREND = "trend"
@@ -150,7 +152,7 @@ def fit_mmm(df: pd.DataFrame, target: str, channels: list[str], controls: list[s
     spend = {ch: df[spend_column(ch)].to_numpy(dtype=float) for ch in channels}
     grids = {ch: _candidates(x, live, cfg) for ch, x in spend.items() if x.sum() > 0}
     chosen = _search(grids, z, y, cfg)
-    coef, _ = _solve(_media_matrix(chosen, len(y)), z, y, cfg.ridge_penalty)
+    coef, _ = _solve(_media_matrix(chosen, len(y)), z, y, cfg)
     on_air = list(chosen)
     fitted = FittedMMM(
         target=target, config=cfg, channels=list(channels), controls=list(z_mean),
@@ -178,7 +180,7 @@ def _search(grids: dict[str, list[_Candidate]], z: np.ndarray, y: np.ndarray, cf
     for _ in range(cfg.sweeps):
         changed = False
         for ch, grid in grids.items():
-            costs = [_solve(_media_matrix({**chosen, ch: cand}, len(y)), z, y, cfg.ridge_penalty)[1] for cand in grid]
+            costs = [_solve(_media_matrix({**chosen, ch: cand}, len(y)), z, y, cfg)[1] for cand in grid]
             best = grid[int(np.argmin(costs))]
             changed |= best is not chosen[ch]
             chosen[ch] = best
@@ -249,12 +251,12 @@ def _candidates(x: np.ndarray, live: np.ndarray, cfg: RecoverConfig) -> list[_Ca
     return out
 
 
-def _solve(xm: np.ndarray, z: np.ndarray, y: np.ndarray, penalty: float) -> tuple[np.ndarray, float]:
+def _solve(xm: np.ndarray, z: np.ndarray, y: np.ndarray, cfg: RecoverConfig) -> tuple[np.ndarray, float]:
     """Ridge least squares with media coefficients >= 0: [intercept, media..., controls...], cost."""
     n, n_media, n_ctrl = len(y), xm.shape[1], z.shape[1]
     a = np.column_stack([np.ones(n), xm, z])
-    ridge = np.sqrt(penalty) * np.eye(a.shape[1])[1:]  # no penalty on the intercept
-    lower = np.r_[-np.inf, np.zeros(n_media), np.full(n_ctrl, -np.inf)]
+    ridge = np.sqrt(cfg.ridge_penalty) * np.eye(a.shape[1])[1:]  # no penalty on the intercept
+    lower = np.r_[0.0 if cfg.nonnegative_intercept else -np.inf, np.zeros(n_media), np.full(n_ctrl, -np.inf)]
     res = lsq_linear(np.vstack([a, ridge]), np.r_[y, np.zeros(len(ridge))], bounds=(lower, np.inf), method="bvls")
     return res.x, float(res.cost)
 

@@ -1,10 +1,11 @@
 """Geometric adstock: advertising that keeps working after the week it ran.
 
-A week's spend is remembered by the market and forgotten at a constant rate. With
-weekly retention ``decay`` (0 <= decay < 1), the normalised geometric adstock is
+A period's spend (or exposure) is remembered and forgotten at a constant rate. With
+retention ``decay`` per period (0 <= decay < 1), the geometric adstock is
 
-    a_t = (1 - decay) * sum_{k >= 0} decay**k * x_{t-k}
-        = decay * a_{t-1} + (1 - decay) * x_t
+    a_t = decay * a_{t-1} + x_t                      (normalize=False: the simulation's
+                                                     true response, the extract's model_ready)
+    a_t = decay * a_{t-1} + (1 - decay) * x_t        (normalize=True: the baseline MMM)
 
 ``decay`` is the share of last week's adstock still active this week; the half-life is
 ``log(0.5) / log(decay)`` weeks. The ``(1 - decay)`` factor makes the weights sum to one,
@@ -21,18 +22,21 @@ import numpy as np
 from scipy.signal import lfilter
 
 
-def geometric_adstock(x: np.ndarray, decay: float) -> np.ndarray:
-    """Normalised geometric adstock of a weekly series (or of each column of a 2-D array).
+def geometric_adstock(x: np.ndarray, decay: float, *, normalize: bool = True, axis: int = 0) -> np.ndarray:
+    """Geometric adstock of a series (or of every series of an array along ``axis``).
 
     Parameters
     ----------
-    x : spend (or exposure) per period, oldest first; adstock runs along axis 0.
+    x : spend (or exposure) per period, oldest first.
     decay : retention per period in [0, 1); 0 means no carry-over.
+    normalize : scale the input by ``1 - decay`` so the weights sum to one.
+    axis : the time axis.
     """
     if not 0.0 <= decay < 1.0:
         raise ValueError(f"adstock decay must be in [0, 1), got {decay}")
     x = np.asarray(x, dtype=float)
-    return lfilter([1.0 - decay], [1.0, -decay], x, axis=0)
+    gain = 1.0 - decay if normalize else 1.0
+    return lfilter([gain], [1.0, -decay], x, axis=axis)
 
 
 def half_life(decay: float) -> float:

@@ -2,7 +2,7 @@
 
     hill(a) = a**s / (a**s + K**s)
 
-``a`` is the adstocked spend of a week (GBP, see :mod:`sim.recover.adstock`), ``K`` the
+``a`` is the adstocked spend of a week (GBP, see :mod:`sim.transforms.adstock`), ``K`` the
 half-saturation point (the adstocked weekly spend at which the channel delivers half its
 maximum effect, GBP) and ``s`` the shape: ``s = 1`` is the Michaelis-Menten curve,
 concave from the first pound; ``s > 1`` is S-shaped (a threshold before media bites).

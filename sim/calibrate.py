@@ -1,0 +1,75 @@
+"""Calibration of the free parameters: a reproducible fixed-point search, written back to the
+scenario file.
+
+Two families of free parameters have no value in the extract: how often consumers act
+(``calibration.action_scale``, per market) and how readily retail leads buy
+(``calibration.purchase_scale``, per market). Everything else comes from the extract. Each
+iteration runs the full baseline and rescales:
+
+    action_scale[m]   *= (target_leads / leads) ** damping          (one factor for all markets)
+    purchase_scale[m] *= (target_units[m] / units[m]) ** damping
+
+Fleet sales do not use purchase_scale, so the factor acts on the retail paths only. The run
+is deterministic, so the procedure (and what it writes) is reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+
+from sim.config import World, load_world, scenario_path
+from sim.model import LaunchModel
+
+
+@dataclass
+class CalibrationStep:
+    iteration: int
+    leads: int
+    units: dict[str, int]
+    action_scale: dict[str, float]
+    purchase_scale: dict[str, float]
+
+
+def calibrate(scenario: str = "baseline", iterations: int = 5, damping: float = 0.9,
+              progress=None) -> list[CalibrationStep]:
+    world = load_world(scenario)
+    action = dict(world.calibration.action_scale)
+    purchase = dict(world.calibration.purchase_scale)
+    steps = []
+    for it in range(iterations):
+        w = _with(world, action, purchase)
+        model = LaunchModel(w).run()
+        leads = len(model.pipeline.leads)
+        units = {m: 0 for m in world.markets}
+        for s in model.pipeline.sales:
+            units[s["market"]] += 1
+        steps.append(CalibrationStep(it, leads, units, dict(action), dict(purchase)))
+        if progress is not None:
+            progress(steps[-1])
+        g = (world.calibration.target_leads / max(leads, 1)) ** damping
+        action = {m: round(v * g, 4) for m, v in action.items()}
+        purchase = {m: round(v * (world.sales.target_units[m] / max(units[m], 1)) ** damping, 4)
+                    for m, v in purchase.items()}
+    steps.append(CalibrationStep(iterations, -1, {}, action, purchase))
+    return steps
+
+
+def _with(world: World, action: dict, purchase: dict) -> World:
+    cal = world.calibration.model_copy(update={"action_scale": action, "purchase_scale": purchase})
+    return world.model_copy(update={"calibration": cal})
+
+
+def write_calibration(scenario: str, action: dict[str, float], purchase: dict[str, float]) -> Path:
+    """Write the tuned values into the scenario file, keeping its comments and layout."""
+    path = scenario_path(scenario)
+    doc = tomlkit.parse(path.read_text())
+    cal = doc["calibration"]
+    for key, values in (("action_scale", action), ("purchase_scale", purchase)):
+        table = tomlkit.inline_table()
+        table.update(values)
+        cal[key] = table
+    path.write_text(tomlkit.dumps(doc))
+    return path

@@ -1,0 +1,1 @@
+"""One template per contract: ``STYLE`` (numbering), ``FIELDS`` (value builders) and ``TEMPLATE``."""
