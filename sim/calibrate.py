@@ -6,8 +6,11 @@ Two families of free parameters have no value in the extract: how often consumer
 (``calibration.purchase_scale``, per market). Everything else comes from the extract. Each
 iteration runs the full baseline and rescales:
 
-    action_scale[m]   *= (target_leads / leads) ** damping          (one factor for all markets)
+    action_scale[m]   *= (target_leads x share_m / leads[m]) ** damping
     purchase_scale[m] *= (target_units[m] / units[m]) ** damping
+
+where share_m is market m's share of the unit targets (leads are spread over markets as the
+sales targets are).
 
 Fleet sales do not use purchase_scale, so the factor acts on the retail paths only. The run
 is deterministic, so the procedure (and what it writes) is reproducible.
@@ -27,7 +30,7 @@ from sim.model import LaunchModel
 @dataclass
 class CalibrationStep:
     iteration: int
-    leads: int
+    leads: dict[str, int]
     units: dict[str, int]
     action_scale: dict[str, float]
     purchase_scale: dict[str, float]
@@ -42,18 +45,22 @@ def calibrate(scenario: str = "baseline", iterations: int = 5, damping: float = 
     for it in range(iterations):
         w = _with(world, action, purchase)
         model = LaunchModel(w).run()
-        leads = len(model.pipeline.leads)
+        leads = {m: 0 for m in world.markets}
+        for lead in model.pipeline.leads:
+            leads[lead.market] += 1
         units = {m: 0 for m in world.markets}
         for s in model.pipeline.sales:
             units[s["market"]] += 1
         steps.append(CalibrationStep(it, leads, units, dict(action), dict(purchase)))
         if progress is not None:
             progress(steps[-1])
-        g = (world.calibration.target_leads / max(leads, 1)) ** damping
-        action = {m: round(v * g, 4) for m, v in action.items()}
+        targets = world.sales.target_units
+        share = {m: targets[m] / sum(targets.values()) for m in world.markets}
+        action = {m: round(v * (world.calibration.target_leads * share[m] / max(leads[m], 1)) ** damping, 4)
+                  for m, v in action.items()}
         purchase = {m: round(v * (world.sales.target_units[m] / max(units[m], 1)) ** damping, 4)
                     for m, v in purchase.items()}
-    steps.append(CalibrationStep(iterations, -1, {}, action, purchase))
+    steps.append(CalibrationStep(iterations, {}, {}, action, purchase))
     return steps
 
 

@@ -93,12 +93,15 @@ def _run(args) -> int:
         model = simulate(world, bar)
     tables, documents = export_tables(world, model)
 
+    reports = []
+
     def finalize(tmp: Path) -> None:
         from sim.docs import write_docs
         from sim.validate import validate_dir, write_report
 
         write_docs(tmp, world)
-        write_report(validate_dir(tmp, world), tmp)
+        reports.append(validate_dir(tmp, world))
+        write_report(reports[0], tmp)
 
     try:
         manifest = write_output(out, world, tables, documents, finalize)
@@ -107,10 +110,7 @@ def _run(args) -> int:
         return 2
     if not args.quiet:
         _summary(out, manifest, tables)
-    from sim.validate import validate_dir
-
-    report = validate_dir(out, world)
-    if not report.ok:
+    if not reports[0].ok:
         print(f"validation failed: see {out / 'validation_report.md'}", file=sys.stderr)
         return 1
     return 0
@@ -149,8 +149,8 @@ def _calibrate(args) -> int:
     from sim.calibrate import calibrate, write_calibration
 
     def show(step) -> None:
-        print(f"iteration {step.iteration}: leads {step.leads:,d}, units "
-              + ", ".join(f"{m} {u:,d}" for m, u in step.units.items()), file=sys.stderr)
+        print(f"iteration {step.iteration}: leads " + ", ".join(f"{m} {n:,d}" for m, n in step.leads.items())
+              + "; units " + ", ".join(f"{m} {u:,d}" for m, u in step.units.items()), file=sys.stderr)
 
     steps = calibrate(args.scenario, args.iterations, progress=show)
     final = steps[-1]

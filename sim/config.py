@@ -129,6 +129,7 @@ class CampaignLine(Strict):
     markets: list[str] | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    until_days_after_launch: int | None = Field(None, ge=0, description="ends this many days after the market's launch")
     every_days: int = Field(1, ge=1, description="active one day in N (print insertions)")
     breakdown: list[str] = Field(default_factory=lambda: [""], description="row dimension values (platform, keyword group, ...)")
     attributes: dict[str, Any] = Field(default_factory=dict, description="reporting attributes (programme, station, city, ...)")
@@ -226,6 +227,7 @@ class FunnelConfig(Strict):
     rebook_after_miss: Prob
     purchase_after_drive: Prob
     purchase_window_days: int = Field(gt=0)
+    purchase_after_drive_max: Prob = Field(description="cap of a completed drive's purchase chance after calibration")
     negotiation_without_sale: Prob
     purchase_without_drive: Prob = Field(description="P(purchase | qualified lead that books no drive)")
     walk_in_purchase: Prob

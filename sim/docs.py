@@ -142,11 +142,11 @@ def _constraints(column: pa.Column, kind: str) -> dict[str, Any]:
         stats = check.statistics or {}
         if check.name == "isin":
             out["enum"] = list(stats["allowed_values"])
-        elif check.name in ("greater_than_or_equal_to", "greater_than"):
+        elif check.name == "greater_than_or_equal_to":
             out["minimum"] = stats["min_value"]
-            if check.name == "greater_than":
-                out["exclusiveMinimum"] = stats["min_value"]
-                del out["minimum"]
+        elif check.name == "greater_than":
+            # Table Schema v1 has no exclusive bound: exact for integers, slightly looser for numbers
+            out["minimum"] = stats["min_value"] + 1 if kind == "integer" else stats["min_value"]
         elif check.name == "less_than_or_equal_to":
             out["maximum"] = stats["max_value"]
         elif check.name == "str_matches" and kind == "string":

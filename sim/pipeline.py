@@ -129,8 +129,12 @@ class Pipeline:
             lo, hi = f.booking_lead_days
             delay = 0 if lead.source == "dealer_walk_in" else lo + int(u[9] * (hi - lo + 1))
             when = max(lead.created + delay, self._first_open_day(lead.market))
-            self.tasks[when].append(("book", lead.idx, 0))
-        elif u[10] < self.f.purchase_without_drive * self.calib.purchase_scale[lead.market] * self._score_mult(lead):
+            if when == lead.created:
+                self._book(lead, when, 0)  # a walk-in drives today, at the showroom they walked into
+            else:
+                self.tasks[when].append(("book", lead.idx, 0))
+        elif u[10] < (f.purchase_without_drive * self.calib.purchase_scale[lead.market] * self._score_mult(lead)
+                      * (f.prelaunch_booking_factor if prelaunch else 1.0)):
             self._schedule_sale(lead, lead.created + 7 + int(u[11] * 60), None, "website")
 
     def _booking_mult(self, lead: Lead) -> float:
@@ -196,7 +200,8 @@ class Pipeline:
         else:
             td["status"] = "COMPLETED"
             self._set_status(lead, "TD_COMPLETED", day)
-            p = f.purchase_after_drive * self._score_mult(lead) * self.calib.purchase_scale[lead.market]
+            scale = self.calib.purchase_scale[lead.market]
+            p = min(f.purchase_after_drive * self._score_mult(lead) * scale, f.purchase_after_drive_max)
             if td["source"] == "dealer":
                 p = max(p, f.walk_in_purchase * self.calib.purchase_scale[lead.market])
             if u[4] < p:

@@ -100,6 +100,8 @@ def test_sla_table_has_the_extract_columns(world, media):
                                    "actual_value", "variance_pct", "in_compliance", "notes"]
     assert table["in_compliance"].dtype == bool
     assert table["notes"].str.len().min() > 0
+    assert not table.duplicated(["year_month", "vendor", "contract_type", "metric_name"]).any()
+    assert table.equals(sla_tracking(world, media))                    # deterministic
 
 
 def test_grp_delivery_is_spend_at_the_deal_cpp_against_delivered_grps(world, media):

@@ -2,44 +2,20 @@
 
 Every commercial figure comes from the scenario's vendor terms (commitments scaled to the
 world's channel budget); every figure about what was delivered in the year comes from the
-media tables through :mod:`sim.contracts.measure`. Values are formatted here, once, so all
-seven documents write money, dates and shares the same way.
+media tables, through :mod:`sim.contracts.measure` and :mod:`sim.contracts.schedules`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 import pandas as pd
 
-from sim.contracts.measure import (CHANNEL_TABLE, ooh_site_days, owner_rows, term_window, total_media_spend,
-                                   tv_weeks)
-from sim.contracts.terms import (CEILING_MEASURES, AgencyTerms, AirtimeContract, BvodAddendum, Contract, DoohContract, OohContract,
-                                 PartnershipContract, VendorsConfig)
-
-
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+from sim.contracts.facts import Facts
+from sim.contracts.measure import owner_rows, total_media_spend
+from sim.contracts.schedules import (billings_table, ooh_delivery_table, report_calendar, site_package_table,
+                                     tv_delivery_table)
+from sim.contracts.terms import (CEILING_MEASURES, AgencyTerms, AirtimeContract, BvodAddendum, DoohContract,
+                                 OohContract, PartnershipContract)
+from sim.contracts.text import bullets, listing, long_date, md_table, money, pct, roman_list, times
 
 
 # --------------------------------------------------------------------------- common to every contract
@@ -124,10 +100,6 @@ def airtime_fields(f: Facts) -> dict[str, str]:
     return out
 
 
-
-
-
-
 def bvod_fields(f: Facts) -> dict[str, str]:
     c: BvodAddendum = f.contract  # type: ignore[assignment]
     parent = f.vendors.contracts()[c.parent]
@@ -169,10 +141,6 @@ def ooh_fields(f: Facts) -> dict[str, str]:
     return out
 
 
-
-
-
-
 # --------------------------------------------------------------------------- agency
 AGENCY_KPI_LABELS = {
     "viewability": "Programmatic viewability (DV360, MRC standard)",
@@ -202,6 +170,8 @@ def agency_fields(f: Facts) -> dict[str, str]:
         "commission_estimate": money(billings * c.commission_media),
         "bonus_cap_estimate": money(billings * c.commission_media * c.kpi_bonus_max),
         "billings_table": billings_table(f), "report_calendar": report_calendar(f),
+        "vendor_names": listing(list(dict.fromkeys(
+            other.vendor.name for other in f.vendors.contracts().values() if other is not c))),
     }
 
 

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from sim.contracts.documents import agency, channel4, clear_channel, itv, jcdecaux, sky, sky_bvod
-from sim.contracts.fields import (Facts, agency_fields, airtime_fields, bvod_fields, common_fields,
-                                  ooh_fields)
+from sim.contracts.facts import Facts
+from sim.contracts.fields import agency_fields, airtime_fields, bvod_fields, common_fields, ooh_fields
 from sim.contracts.measure import commitment_reconciliation
 from sim.contracts.numbering import Numbered, number_document
 

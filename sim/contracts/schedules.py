@@ -50,7 +50,7 @@ def site_package_table(f: Facts) -> str:
         return "_No sites were booked in the term during the year._"
     parts["spend_in_window"] = parts["spend"].astype(float) * parts["share"]
     by = parts.groupby(["format", "city"], sort=True).agg(
-        cycles=("campaign_id", "nunique"), peak=("contracted_sites", "max"), spend=("spend_in_window", "sum"))
+        cycles=("start_date", "nunique"), peak=("contracted_sites", "max"), spend=("spend_in_window", "sum"))
     rows = [[fmt, city, int(r.cycles), f"{r.peak:.0f}", money(r.spend)] for (fmt, city), r in by.iterrows()]
     return md_table(["Format", "City", "Campaign cycles", "Peak contracted sites", "Spend"], rows, right={2, 3, 4})
 

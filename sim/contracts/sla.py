@@ -20,6 +20,7 @@ import pandas as pd
 from sim.contracts.measure import dv360_days, ooh_site_days, term_window, tv_weeks
 from sim.contracts.terms import (CEILING_MEASURES, AgencyTerms, AirtimeContract, Contract, OohContract,
                                  SlaMetric, VendorsConfig)
+from sim.contracts.text import plural
 from sim.rng import Streams
 
 COLUMNS = ["year_month", "vendor", "contract_type", "metric_name", "contracted_value", "actual_value",
@@ -65,6 +66,7 @@ def _row(contract: Contract, metric: SlaMetric, period: str, contracted: float, 
 
 # --------------------------------------------------------------------------- TV
 def _grp_rows(ctx: _Context, contract: AirtimeContract, metric: SlaMetric) -> list[dict[str, Any]]:
+    """Delivered GRPs against GRPs booked at the deal CPP: the station's delivery guarantee."""
     tv = ctx.media.get("tv_performance")
     if tv is None or ctx.window(contract) is None:
         return []
@@ -77,7 +79,7 @@ def _grp_rows(ctx: _Context, contract: AirtimeContract, metric: SlaMetric) -> li
             continue
         ratio = delivered / booked
         note = (f"Delivered {delivered:.1f} of {booked:.1f} GRPs booked at deal CPPs ({ratio:.1%}) across "
-                f"{grp['date_week_start'].nunique()} weeks on air.")
+                f"{plural(grp['date_week_start'].nunique(), 'week')} on air.")
         if ratio < metric.target:
             note += (f" Below the {metric.target:.0%} delivery threshold; shortfall in "
                      f"{_worst_tv(grp, metric.target)}. Make-good airtime due within {contract.make_good_weeks} weeks.")
@@ -95,6 +97,7 @@ def _worst_tv(grp: pd.DataFrame, target: float) -> str:
 
 
 def _frequency_rows(ctx: _Context, contract: Contract, metric: SlaMetric) -> list[dict[str, Any]]:
+    """The highest weekly average frequency in the period against the cap (reach-weighted per week)."""
     tv = ctx.media.get("tv_performance")
     if tv is None or ctx.window(contract) is None:
         return []
@@ -113,16 +116,17 @@ def _frequency_rows(ctx: _Context, contract: Contract, metric: SlaMetric) -> lis
         freq = weekly["impacts"] / weekly["reach_000"]
         peak_week, peak = freq.idxmax(), float(freq.max())
         note = (f"Highest weekly average frequency {peak:.2f} in w/c {pd.Timestamp(peak_week):%Y-%m-%d} "
-                f"over {len(weekly)} weeks (cap {metric.target:g}).")
+                f"over {plural(len(weekly), 'week')} (cap {metric.target:g}).")
         if peak > metric.target:
             over = int((freq > metric.target).sum())
-            note += f" Cap exceeded in {over} week(s); impressions above the cap are credited."
+            note += f" Cap exceeded in {plural(over, 'week')}; impressions above the cap are credited."
         out.append(_row(contract, metric, period, metric.target, peak, note))
     return out
 
 
 # --------------------------------------------------------------------------- OOH
 def _site_rows(ctx: _Context, contract: OohContract, metric: SlaMetric) -> list[dict[str, Any]]:
+    """Live sites against contracted sites, as daily averages of site-days in the period."""
     ooh = ctx.media.get("ooh_performance")
     if ooh is None or ctx.window(contract) is None:
         return []
@@ -135,8 +139,9 @@ def _site_rows(ctx: _Context, contract: OohContract, metric: SlaMetric) -> list[
         live = grp["live_site_days"].sum() / days
         if contracted <= 0:
             continue
+        cycles = len(grp.groupby(["campaign_id", "start_date"]))
         note = (f"On average {live:.1f} sites live per day against {contracted:.1f} contracted "
-                f"({live / contracted:.1%}) over {grp['campaign_id'].nunique()} campaign cycles.")
+                f"({live / contracted:.1%}) over {plural(cycles, 'campaign cycle')}.")
         if live < metric.target * contracted:
             note += (f" Below the {metric.target:.0%} availability threshold: {_worst_ooh(grp, metric.target)}. "
                      f"Make-good sites due within {contract.make_good_weeks} weeks.")
@@ -167,6 +172,7 @@ def _worst_ooh(grp: pd.DataFrame, target: float) -> str:
 
 # --------------------------------------------------------------------------- digital (agency)
 def _viewability_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> list[dict[str, Any]]:
+    """Viewable share of DV360 impressions in the agency's markets against the target."""
     dv = ctx.media.get("dv360")
     if dv is None or ctx.window(contract) is None:
         return []
@@ -190,6 +196,7 @@ def _viewability_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -
 
 
 def _supply_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> list[dict[str, Any]]:
+    """Share of DV360 impressions bought through approved exchanges: the brand-safe supply path."""
     dv = ctx.media.get("dv360")
     if dv is None or ctx.window(contract) is None:
         return []
@@ -234,6 +241,7 @@ def agency_report_log(world: Any, rng: np.random.Generator | None = None) -> pd.
 
 
 def _report_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> list[dict[str, Any]]:
+    """The slowest monthly report of the period, in business days after month end, against the deadline."""
     log = ctx.report_log.copy()
     if log.empty:
         return []
@@ -244,7 +252,8 @@ def _report_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> lis
         listing = ", ".join(f"{pd.Period(m, freq='M'):%b} {d}" for m, d in zip(grp["year_month"], grp["business_days"]))
         note = f"Monthly reports delivered after month end (business days): {listing}."
         if worst["business_days"] > metric.target:
-            note += (f" The {pd.Period(worst['year_month'], freq='M'):%B} report was late: {worst['cause']}.")
+            cause = worst["cause"] or "no cause recorded"
+            note += f" The {pd.Period(worst['year_month'], freq='M'):%B} report was late: {cause}."
         out.append(_row(contract, metric, period, float(metric.target), float(worst["business_days"]), note))
     return out
 

@@ -37,6 +37,11 @@ def roman_list(items: list[str]) -> str:
                         for i, item in enumerate(items))
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 week', '3 weeks'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 

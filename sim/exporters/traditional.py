@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import World
+from sim.contracts import site_rate
 from sim.exporters.media_common import (
     FREQUENCY_DECIMALS, MONEY_DECIMALS, PER_MILLE, PENNIES_PER_GBP, PRICE_DECIMALS, attribute, capped_reach,
     channel_rows, draw, finish, largest_remainder, ratio, region_adults_000, reporting, round_money, week_start,
@@ -22,7 +23,6 @@ from sim.exporters.media_common import (
 
 PERCENT = 100
 REFERENCE_SPOT_SECONDS = 30  # ratings are 30-second equivalents; radio spots are 30s
-SITES_SPEND_UNIT_GBP = 10_000  # the unit of the OOH attribute ``sites_per_10k_gbp``
 NATIONAL = "National"
 COVER_FORMAT, SPREAD_FORMAT = "cover_wrap", "dps"  # a cover wrap is page 1, a spread starts on an even page
 
@@ -94,7 +94,7 @@ def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame
     keys = ["date_week_start", "broadcaster", "daypart", "market"]
     g = rows.groupby(keys, as_index=False, sort=True).agg(
         spend=("spend", "sum"), impressions=("impressions", "sum"), line_id=("line_id", "first"),
-        objective=("objective", "first"))
+        objective=("objective", "first"), programme=("programme", "first"))
     adults_000 = np.array([region_adults_000(world, m, None) for m in g["market"]])
     grps = g["impressions"].to_numpy() / (adults_000 * PER_MILLE) * PERCENT
     t = g[keys].copy()
@@ -111,8 +111,7 @@ def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame
     spots = grps * REFERENCE_SPOT_SECONDS / t["spot_length_seconds"].to_numpy() / rating
     t["spots_aired"] = np.maximum(np.round(spots), 1).astype(np.int64)
     t["cpp"] = ratio(t["spend"], t["grps"], MONEY_DECIMALS)
-    programmes = dict(zip(rows["line_id"], attribute(rows, "programmes", [""])))
-    t["programme_name"] = _pick(rng, [programmes[line] for line in g["line_id"]])
+    t["programme_name"] = g["programme"].to_numpy()  # chosen (and priced) in delivery
     return finish(t, "tv_performance", ["date_week_start", "broadcaster", "daypart"])
 
 
@@ -124,10 +123,11 @@ def ooh_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFram
     ex, conv = world.media.channels["ooh"].extras, reporting(world, "ooh")
     anchor = pd.Timestamp(ex["cycle_anchor"])
     rows["cycle"] = (rows["date"] - anchor).dt.days // int(ex["cycle_days"])
+    rows["live_spend"] = rows["spend"] * rows["delivered_share"]
     g = rows.groupby(["cycle", "line_id", "breakdown"], as_index=False, sort=True).agg(
         start_date=("date", "min"), end_date=("date", "max"), spend=("spend", "sum"),
         impressions=("impressions", "sum"), campaign_name=("campaign_name", "first"),
-        campaign_id=("campaign_id", "first"), market=("market", "first"))
+        campaign_id=("campaign_id", "first"), market=("market", "first"), live_spend=("live_spend", "sum"))
     attrs = dict(zip(rows["line_id"], rows["attributes"]))
     line = [attrs[x] for x in g["line_id"]]
     t = g[["campaign_name", "campaign_id", "start_date", "end_date", "market", "impressions"]].copy()
@@ -135,8 +135,9 @@ def ooh_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFram
     t["vendor"] = [a["vendor"] for a in line]
     t["region"], t["city"] = [a["region"] for a in line], [a["city"] for a in line]
     t["spend"] = round_money(g["spend"])
-    per_unit = np.array([a["sites_per_10k_gbp"] for a in line], dtype=float)
-    t["sites_booked"] = np.maximum(np.round(g["spend"] / SITES_SPEND_UNIT_GBP * per_unit), 1).astype(np.int64)
+    rate = np.array([site_rate(world.vendors, a["vendor"], f) for a, f in zip(line, g["breakdown"])])
+    live = g["live_spend"].to_numpy()  # spend x share of sites live (an outage leaves sites dark)
+    t["sites_booked"] = np.maximum(np.round(live / rate), 1).astype(np.int64)
     universe = np.array([region_adults_000(world, m, r) for m, r in zip(t["market"], t["region"])])
     seen_000 = t["impressions"].to_numpy() / PER_MILLE
     reach = capped_reach(rng, seen_000, universe, conv["cycle_frequency"], conv["max_reach_share"])

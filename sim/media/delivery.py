@@ -75,12 +75,67 @@ def deliver(world: World, plan: pd.DataFrame, streams: Streams) -> pd.DataFrame:
         # an event's media impressions scale with what is spent on it (none if cancelled)
         per_gbp = np.array([a.get("impressions_per_gbp", 0.0) for a in df.loc[is_event, "attributes"]])
         impressions[is_event] = spend[is_event] * per_gbp * _event_spend_ratio(world, df.loc[is_event])
+    impressions = _contracted_tv(world, df, impressions, streams)
+    df["delivered_share"] = _incidents(world, df, "impressions")  # what survived declared incidents
+    impressions = impressions * df["delivered_share"].to_numpy()
     df["impressions"] = np.round(impressions).astype(np.int64)
+    df["viewability"] = df["viewability"] * _incidents(world, df, "viewability")
     ctr = df["ctr"].fillna(0).to_numpy()
     df["clicks"] = np.round(df["impressions"].to_numpy() * ctr).astype(np.int64)
     vr = df["view_rate"].fillna(0).to_numpy()
     df["views"] = np.round(df["impressions"].to_numpy() * vr).astype(np.int64)
     return df
+
+
+INCIDENT_MEASURE = {"grp_shortfall": "impressions", "site_outage": "impressions", "viewability_dip": "viewability"}
+TV_GRP_NOISE = 0.03  # linear delivery around the booked GRPs, inside every contract's make-good threshold
+
+
+def programme_of(line_id: str, attrs: dict, day: pd.Timestamp, streams: Streams) -> str:
+    """The programme a TV line's spots sit in during the week of ``day`` (one per line and week)."""
+    programmes = attrs.get("programmes") or [""]
+    monday = day - pd.Timedelta(days=day.weekday())
+    return programmes[int(streams.generator("programme", line_id, f"{monday:%Y-%m-%d}").integers(len(programmes)))]
+
+
+def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, streams: Streams) -> np.ndarray:
+    """Linear TV is bought in GRPs at the contracts' deal CPP (by daypart and programme)."""
+    from sim.contracts import deal_cpp
+
+    tv = (df["channel"] == "tv").to_numpy()
+    df["programme"] = ""
+    if not tv.any():
+        return impressions
+    rows = df.loc[tv]
+    df.loc[tv, "programme"] = [programme_of(l, a, d, streams) for l, a, d in
+                               zip(rows["line_id"], rows["attributes"], rows["date"])]
+    linear = tv & df["objective"].str.startswith("linear").to_numpy()
+    if not linear.any():
+        return impressions
+    rows = df.loc[linear]
+    cpp = np.array([deal_cpp(world.vendors, a["broadcaster"], a["daypart"], p)
+                    for a, p in zip(rows["attributes"], rows["programme"])])
+    noise = 1 + streams.generator("delivery", "tv", "grps").uniform(-TV_GRP_NOISE, TV_GRP_NOISE, linear.sum())
+    adults = np.array([world.markets[m].adult_population_m * 1e6 for m in rows["market"]])
+    out = impressions.copy()
+    out[linear] = rows["spend"].to_numpy() / cpp * noise * adults / 100
+    df.loc[linear, "cpm"] = rows["spend"].to_numpy() / out[linear] * 1000
+    return out
+
+
+def _incidents(world: World, df: pd.DataFrame, measure: str) -> np.ndarray:
+    """Share of delivery that survives the scenario's declared incidents (outages, shortfalls)."""
+    from sim.contracts import incident_factor
+
+    factor = np.ones(len(df))
+    channels = {inc.channel for inc in world.vendors.incidents if INCIDENT_MEASURE.get(inc.kind) == measure}
+    for ch in channels:
+        idx = np.flatnonzero((df["channel"] == ch).to_numpy())
+        rows = df.iloc[idx]
+        factor[idx] = [incident_factor(world.vendors, ch, d.date(), a.get("broadcaster") or a.get("vendor", ""),
+                                       daypart=a.get("daypart", ""), fmt=b, city=a.get("city", ""))
+                       for d, a, b in zip(rows["date"], rows["attributes"], rows["breakdown"])]
+    return factor
 
 
 def _event_spend_ratio(world: World, rows: pd.DataFrame) -> np.ndarray:

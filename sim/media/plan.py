@@ -98,6 +98,9 @@ def _config_lines(world: World, name: str, ch: ChannelConfig, days: pd.DatetimeI
             if market not in ch.markets:
                 continue
             active = base & _phase_mask(world, cl, market, days) & _window_mask(days, cl.start, cl.end)
+            if cl.until_days_after_launch is not None:
+                launch = world.markets[market].launch_date
+                active &= _window_mask(days, None, launch + dt.timedelta(days=cl.until_days_after_launch))
             if cl.every_days > 1:
                 idx = np.flatnonzero(active)
                 keep = np.zeros(len(days), bool)

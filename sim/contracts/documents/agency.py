@@ -24,7 +24,7 @@ The Client appoints the Agency to plan, buy, traffic and report its paid media f
 - "**Monthly Report**" means the report described in §reporting.content;
 - "**Production Cost**" means the net cost of producing, adapting and trafficking creative work bought by the Agency for the Client;
 - "**Services**" means the services described in §services and §scope_schedule;
-- "**Vendor Contracts**" means the contracts the Agency negotiates for the Client with media owners, including the Client's agreements with ITV, Sky, Channel 4, JCDecaux and Clear Channel.
+- "**Vendor Contracts**" means the contracts the Agency negotiates for the Client with media owners, including the Client's agreements with ${vendor_names}.
 @defs.reading References to Conditions and Schedules are to conditions of and schedules to these Terms. The Schedules form part of these Terms.
 
 ## @appointment Appointment and Term

@@ -16,7 +16,7 @@ Agreement ${reference} made on ${signed}
 | Customer | ${client_legal}, trading as ${trading_as} (the "**Customer**"), [registered office address] |
 | Term | ${start} to ${end} |
 | Media | Digital out-of-home: large-format digital, digital 6-sheet and digital bus shelter screens, at the Screen Rates in §pricing_appendix |
-| Annual commitment | ${commitment_total} net media, all scheduled in ${year} |
+| Annual commitment | ${commitment_total} net media, of which ${scheduled_total} is scheduled in ${year} |
 | Slot | ${spot_seconds}-second spot in a ${loop_seconds}-second loop (share of time ${share_of_time}) |
 | Screen availability | at least ${sla_site_availability} of contracted screens live, each calendar quarter |
 | Audience guarantee | ${impression_guarantee} of planned impacts |
@@ -31,7 +31,7 @@ Part B (General Terms) and the Appendices form part of this Agreement. If Part A
 ## @defs Definitions
 @defs.list In this Agreement:
 - "**Booking**" means an order for Slots on a set of Screens for one or more Cycles, whether placed directly or programmatically;
-- "**Contracted Screens**" means the net price of a Booking divided by the Screen Rate of its format, for each Cycle;
+- "**Contracted Screens**" means the net price of a Booking divided by the Screen Rate of its format, rounded to whole Screens, for each Cycle;
 - "**Cycle**" means a ${cycle_days}-day booking period;
 - "**Impacts**" means audience impacts as estimated by Route for a Screen and time;
 - "**Live Screen**" means a Contracted Screen that played the Customer's content in every loop of a day;
@@ -64,7 +64,7 @@ Part B (General Terms) and the Appendices form part of this Agreement. If Part A
 
 ## @commitment Commitment
 @commitment.amount The Customer commits to Bookings with a net price of at least ${commit_dooh} for Cycles within the Term.
-@commitment.year The Term is calendar ${year}, so the whole commitment (${scheduled_dooh}) is scheduled in ${year}. Delivered Bookings within ${tolerance} of the commitment fulfil it; the delivered position is in §statement.
+@commitment.year Of the commitment, ${share_dooh} (${scheduled_dooh}) is scheduled for Cycles in ${year}. Delivered Bookings within ${tolerance} of the scheduled amount fulfil it; the delivered position is in §statement.
 
 ## @cancellation Cancellation
 @cancellation.notice A direct Booking may be cancelled on ${notice_dooh} weeks' written notice before its first Cycle. If less notice is given, the Booking remains payable in full.

@@ -24,9 +24,9 @@ The Contractor operates advertising sites in the United Kingdom, including roads
 
 ## @defs Definitions
 @defs.list In this Contract:
-- **Campaign Cycle** means a period of ${cycle_days} consecutive days beginning on a Monday, the unit in which Sites are sold;
+- **Campaign Cycle** means a period of ${cycle_days} consecutive days, the unit in which Sites are sold;
 - **Classic Site** means a paper-and-paste 48-sheet or 96-sheet panel;
-- **Contracted Sites** means, for any booking, the price of the booking divided by the Site Rate of its format, per Campaign Cycle;
+- **Contracted Sites** means, for any booking, the price of the booking divided by the Site Rate of its format, rounded to whole Sites, for each Campaign Cycle;
 - **Copy** means the Client's advertisements, as posters or as digital files;
 - **Digital Site** means a screen showing Copy in a loop, including D6 screens;
 - **Live Site** means a Contracted Site that is posted or playing Copy for the whole of a day;
@@ -45,7 +45,7 @@ The Contractor operates advertising sites in the United Kingdom, including roads
 
 ## @commitment Commitment
 @commitment.amount The Client commits to book Sites with a total price of at least ${commit_media} for Campaign Cycles in the term of this Contract.
-@commitment.year The term falls within ${year}, so the whole commitment (${scheduled_media}) is scheduled in ${year}. Bookings within ${tolerance} of the commitment are treated as fulfilling it; the delivered position is recorded in §statement.
+@commitment.year Of the commitment, ${share_media} (${scheduled_media}) is scheduled for Campaign Cycles in ${year}. Bookings within ${tolerance} of the scheduled amount are treated as fulfilling it; the delivered position is recorded in §statement.
 
 ## @rates Prices
 @rates.site Sites are priced at the Site Rates in §rates, per Site and per Campaign Cycle, fixed for the term.

@@ -34,7 +34,7 @@ Sky sells advertising on the channels it owns or represents (the "**Sky Portfoli
 | **Deal CPP** | the net price per adult gross rating point for a daypart, set out in §pricing_appendix |
 | **Delivered GRPs** | adult gross rating points achieved, as reported by BARB (consolidated) |
 | **Investment** | the net amount invoiced for advertising under this Agreement, after discounts and before VAT |
-| **Sports Inventory** | spots in or around programmes whose title begins *Sky Sports* |
+| **Sports Inventory** | spots in or around programmes whose titles begin with ${premium_programmes} |
 | **Term** | the period set out in §appointment.term |
 | **Year One** | the part of the Term that falls on or before ${year_end} |
 
