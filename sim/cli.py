@@ -102,6 +102,7 @@ def _run(args) -> int:
         write_docs(tmp, world)
         reports.append(validate_dir(tmp, world))
         write_report(reports[0], tmp)
+        _charts(tmp, world)
 
     try:
         manifest = write_output(out, world, tables, documents, finalize)
@@ -114,6 +115,16 @@ def _run(args) -> int:
         print(f"validation failed: see {out / 'validation_report.md'}", file=sys.stderr)
         return 1
     return 0
+
+
+def _charts(out: Path, world) -> None:
+    """The visual report (optional extra `report`): skipped, with a note, without matplotlib."""
+    try:
+        from sim.report import write_report as write_charts
+
+        write_charts(out, seasonality=list(world.media.monthly_seasonality))
+    except ImportError as exc:
+        print(f"note: no visual report ({exc}); install the `report` extra to get it", file=sys.stderr)
 
 
 def _summary(out: Path, manifest: dict, tables: dict) -> None:

@@ -107,30 +107,45 @@ def check_writable(out_dir: Path) -> None:
 
 def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], documents: dict[str, str],
                  finalize=None) -> dict:
-    """Write everything into a temporary sibling folder, then swap it into place."""
+    """Write everything into a temporary sibling folder, then swap it into place.
+
+    ``finalize(tmp)`` adds derived files (docs, validation report, charts) before the
+    manifest is taken. The manifest hashes every file except the charts under ``report/``
+    (PNG bytes depend on the installed matplotlib, the data do not).
+    """
     out_dir = Path(out_dir)
     check_writable(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.resolve().parent))
     try:
-        files: dict[str, dict] = {}
+        rows = {}
         for rel, df in sorted(tables.items()):
-            data = csv_bytes(_ordered(rel, df))
-            _write(tmp / rel, data)
-            files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "rows": len(df)}
+            _write(tmp / rel, csv_bytes(_ordered(rel, df)))
+            rows[rel] = len(df)
         for rel, text in sorted(documents.items()):
-            data = text.encode("utf-8")
-            _write(tmp / rel, data)
-            files[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "lines": text.count("\n")}
-        manifest = {"package": "launch-sim", "version": sim.__version__, "scenario": world.name,
-                    "seed": world.run.seed, "config_sha256": config_hash(world), "files": files}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            _write(tmp / rel, text.encode("utf-8"))
         if finalize is not None:
             finalize(tmp)
+        manifest = {"package": "launch-sim", "version": sim.__version__, "scenario": world.name,
+                    "seed": world.run.seed, "config_sha256": config_hash(world), "files": _file_index(tmp, rows)}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _swap(tmp, out_dir)
         return manifest
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _file_index(root: Path, rows: dict[str, int]) -> dict[str, dict]:
+    files = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("report/") or rel == "manifest.json":
+            continue
+        data = path.read_bytes()
+        entry = {"sha256": hashlib.sha256(data).hexdigest()}
+        entry["rows" if rel in rows else "lines"] = rows.get(rel, data.count(b"\n"))
+        files[rel] = entry
+    return files
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -103,9 +103,11 @@ class Truth:
         totals.to_csv(out_dir / "run_totals.csv", lineterminator="\n", float_format="%.6g")
 
 
-def compute_truth(world: World, executor: cf.Executor | None = None, progress=None) -> Truth:
+def compute_truth(world: World, executor: cf.Executor | None = None, progress=None,
+                  channels: list[str] | None = None) -> Truth:
+    """Truth for ``channels`` (default: every channel with spend), plus the all-off world."""
     spend_plan = _plan_spend(world)
-    channels = [c for c, s in spend_plan.items() if s > 0]
+    channels = [c for c in (channels or list(spend_plan)) if spend_plan.get(c, 0) > 0]
     specs = run_specs(world, channels)
     own = executor is None
     executor = executor or default_executor()

@@ -60,9 +60,11 @@ def website_analytics(world: World, model, rng: np.random.Generator) -> pd.DataF
 def configurator_sessions(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     cfg = model.configurator
+    models = list(world.models)
+    interest = np.array([m.sales_share for m in world.models.values()])
     for i, s in enumerate(cfg):
-        models = list(world.models)
-        key = s["model"] or models[int(rng.integers(len(models)))] if not s["model"] else s["model"]
+        # a session that became a lead configured the lead's model; others browse by model appeal
+        key = s["model"] or models[int(rng.choice(len(models), p=interest / interest.sum()))]
         vm = world.models[key]
         trims = vm.trims
         tp = np.array([t.share for t in trims])

@@ -1,0 +1,45 @@
+"""Diagnostics of the simulated causal chain that users can re-run on any model.
+
+``peak_lag`` answers "how many days after spend do sessions respond?" the way an analyst
+would: the cross-correlation of the day-to-day changes of spend and of sessions (differencing
+removes the seasonal trend that would otherwise dominate), and the lag where it peaks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def lag_profile(spend: np.ndarray, sessions: np.ndarray, max_lag: int = 21) -> np.ndarray:
+    """corr(d spend_t, d sessions_{t+k}) for k = 0 .. max_lag."""
+    dx, dy = np.diff(np.asarray(spend, float)), np.diff(np.asarray(sessions, float))
+    out = np.zeros(max_lag + 1)
+    for k in range(max_lag + 1):
+        a, b = dx[: len(dx) - k], dy[k:]
+        if a.std() > 0 and b.std() > 0:
+            out[k] = np.corrcoef(a, b)[0, 1]
+    return out
+
+
+def peak_lag(spend: np.ndarray, sessions: np.ndarray, max_lag: int = 21) -> int:
+    return int(np.argmax(lag_profile(spend, sessions, max_lag)))
+
+
+def daily_spend(model, channels: list[str], market: str | None = None) -> np.ndarray:
+    d = model.delivered[model.delivered["channel"].isin(channels)]
+    if market is not None:
+        d = d[d["market"] == market]
+    out = np.zeros(model.n_days)
+    np.add.at(out, d["day"].to_numpy(), d["spend"].to_numpy())
+    return out
+
+
+def daily_sessions(model, web_channels: list[str], market: str | None = None) -> np.ndarray:
+    from sim.consumers import WEB_CHANNELS
+
+    cols = [WEB_CHANNELS.index(c) for c in web_channels]
+    s = model.sessions[:, :, cols, :]
+    if market is not None:
+        s = s[:, model.markets.index(market)]
+        return s.sum(axis=(1, 2))
+    return s.sum(axis=(1, 2, 3))
