@@ -9,6 +9,7 @@ Reporting-only details (bounce rates, free text, configurator options) use the e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,15 @@ FEEDBACK = {5: "Loved the drive, very refined", 4: "Impressive range and tech", 
             2: "Ride firmer than expected", 1: "Not for me"}
 
 
-def _date(world: World, day) -> pd.Series:
-    return (pd.Timestamp(world.run.start) + pd.to_timedelta(np.asarray(day), unit="D")).strftime("%Y-%m-%d")
+@functools.lru_cache(maxsize=8)
+def _calendar(start: dt.date, n: int) -> np.ndarray:
+    """ISO date strings of day 0 .. n-1 (days past the horizon occur: bookings, scheduled sales)."""
+    return np.array([(start + dt.timedelta(days=i)).isoformat() for i in range(n)])
+
+
+def _date(world: World, day) -> np.ndarray:
+    days = np.asarray(day, dtype=int)
+    return _calendar(world.run.start, world.run.days + 400)[days]
 
 
 def website_analytics(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
