@@ -49,9 +49,9 @@ class KpiSpec:
 KPI_TRUTH: dict[str, KpiSpec] = {
     "total_revenue": KpiSpec("incr_revenue_gbp", "roi", "revenue ROI (GBP per GBP)"),
     "total_units": KpiSpec("incr_units", "incremental", "incremental units"),
-    "uk_web_sessions": KpiSpec("incr_sessions", "incremental", "incremental web sessions"),
-    "uk_leads": KpiSpec("incr_leads", "incremental", "incremental leads"),
-    "uk_test_drives": KpiSpec("incr_test_drives", "incremental", "incremental test drives"),
+    "uk_web_sessions": KpiSpec("uk_incr_sessions", "incremental", "incremental UK web sessions"),
+    "uk_leads": KpiSpec("uk_incr_leads", "incremental", "incremental UK leads"),
+    "uk_test_drives": KpiSpec("uk_incr_test_drives", "incremental", "incremental UK test drives"),
 }
 
 CARD_COLUMNS = ["target", "metric", "channel", "spend_gbp", "true", "recovered", "abs_error", "rel_error",
