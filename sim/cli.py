@@ -16,12 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate a scenario and write its output folder",
                          description="Simulate SCENARIO day by day and write raw/, raw/contracts/, mmm/, "
                          "manifest.json and validation_report.md into the output folder (atomically).")
-    run.add_argument("scenario", nargs="?", default="baseline",
-                     help="a scenario name in scenarios/ (e.g. double_tv) or a path to a .toml file (default: baseline)")
-    run.add_argument("--out", type=Path, help="output folder (default: outputs/<scenario>/)")
-    run.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a scenario key, e.g. --set media.channels.tv.budget_gbp=12000000 (repeatable)")
+    _world_arguments(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     cal = sub.add_parser("calibrate", help="tune the free parameters against the extract's targets",
                          description="Run the scenario repeatedly, rescaling calibration.action_scale (to hit "
@@ -34,10 +29,7 @@ def _parser() -> argparse.ArgumentParser:
                          description="Run the plan, the all-media-off world and, per channel, the world without "
                          "it and with +10%% spend (common random numbers, in parallel); write truth/ into the "
                          "scenario's output folder.")
-    tru.add_argument("scenario", nargs="?", default="baseline")
-    tru.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
-    tru.add_argument("--seed", type=int)
-    tru.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    _world_arguments(tru)
     tru.add_argument("--workers", type=int, help="processes (default: all cores)")
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
@@ -52,6 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
     return p
+
+
+def _world_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments that pick a world and its output folder (shared by run and truth)."""
+    p.add_argument("scenario", nargs="?", default="baseline",
+                   help="a scenario name in scenarios/ (e.g. double_tv) or a path to a .toml file (default: baseline)")
+    p.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
+    p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario key, e.g. --set media.channels.tv.budget_gbp=12000000 (repeatable)")
 
 
 def main(argv: list[str] | None = None) -> int:

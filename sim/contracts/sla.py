@@ -171,18 +171,23 @@ def _worst_ooh(grp: pd.DataFrame, target: float) -> str:
 
 
 # --------------------------------------------------------------------------- digital (agency)
-def _viewability_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> list[dict[str, Any]]:
-    """Viewable share of DV360 impressions in the agency's markets against the target."""
+def _dv360_periods(ctx: _Context, contract: AgencyTerms, metric: SlaMetric):
+    """(period, that period's DV360 rows, impressions) inside the contract's term, per SLA cadence."""
     dv = ctx.media.get("dv360")
     if dv is None or ctx.window(contract) is None:
-        return []
+        return
     rows = dv360_days(dv, contract.markets, ctx.window(contract))
     rows["period"] = [period_of(m, metric.cadence) for m in rows["year_month"]]
-    out = []
     for period, grp in rows.groupby("period", sort=True):
         imps = grp["impressions"].astype(float).sum()
-        if imps <= 0:
-            continue
+        if imps > 0:
+            yield period, grp, imps
+
+
+def _viewability_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> list[dict[str, Any]]:
+    """Viewable share of DV360 impressions in the agency's markets against the target."""
+    out = []
+    for period, grp, imps in _dv360_periods(ctx, contract, metric):
         actual = grp["viewable_impressions"].astype(float).sum() / imps * 100
         target = metric.target * 100
         by_exchange = grp.groupby("exchange")[["viewable_impressions", "impressions"]].sum()
@@ -197,16 +202,8 @@ def _viewability_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -
 
 def _supply_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> list[dict[str, Any]]:
     """Share of DV360 impressions bought through approved exchanges: the brand-safe supply path."""
-    dv = ctx.media.get("dv360")
-    if dv is None or ctx.window(contract) is None:
-        return []
-    rows = dv360_days(dv, contract.markets, ctx.window(contract))
-    rows["period"] = [period_of(m, metric.cadence) for m in rows["year_month"]]
     out = []
-    for period, grp in rows.groupby("period", sort=True):
-        imps = grp["impressions"].astype(float).sum()
-        if imps <= 0:
-            continue
+    for period, grp, imps in _dv360_periods(ctx, contract, metric):
         approved = grp["exchange"].isin(contract.approved_exchanges)
         actual = grp.loc[approved, "impressions"].astype(float).sum() / imps * 100
         note = f"{actual:.2f}% of impressions bought through approved exchanges."
