@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--dry-run", action="store_true", help="print the result without writing the scenario file")
     tru = sub.add_parser("truth", help="true incremental effect, ROI and marginal ROI of every channel",
                          description="Run the plan, the all-media-off world and, per channel, the world without "
-                         "it and with +10%% spend (common random numbers, in parallel); write truth/ into the "
+                         "it and with +10% spend (common random numbers, in parallel); write truth/ into the "
                          "scenario's output folder.")
     _world_arguments(tru)
     tru.add_argument("--workers", type=int, help="processes (default: all cores)")
