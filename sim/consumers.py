@@ -153,16 +153,32 @@ class Actions:
     origin: np.ndarray    # index into Components.origins
 
 
-def update_in_market(pop: Population, world: World, streams: Streams, day: int) -> None:
-    u = streams.uniform(pop.size, "in_market", day)
+@dataclass
+class DayUniforms:
+    """A day's consumer-indexed uniforms, each array from its own stream keyed by (purpose, day)."""
+
+    in_market: np.ndarray   # ("in_market", day): entering and leaving the market
+    act: np.ndarray         # ("act", day), 3 x consumers: candidate, slot point, arrival
+    session: np.ndarray     # ("session", day), 6 x consumers, float32: device and website session
+
+
+def day_uniforms(streams: Streams, n: int, day: int) -> DayUniforms:
+    """Draw one day's uniforms. They depend on nothing the simulation did, so they can be drawn
+    ahead of the day (on another thread) without changing a single value."""
+    return DayUniforms(streams.uniform(n, "in_market", day),
+                       streams.generator("act", day).random((3, n)),
+                       streams.generator("session", day).random((6, n), dtype=np.float32))
+
+
+def update_in_market(pop: Population, world: World, u: np.ndarray) -> None:
+    """Consumers drift in and out of the market (``u``: the day's in_market uniforms)."""
     cons = world.consumers
     enter = ~pop.in_market & (u < cons.in_market_entry)
     leave = pop.in_market & (u < cons.in_market_exit)
     pop.in_market = (pop.in_market | enter) & ~leave
 
 
-def draw_actions(pop: Population, comp: Components, streams: Streams, day: int,
-                 dealer_open: np.ndarray) -> Actions:
+class ActionDrawer:
     """Who acts today, how, and because of what: thinning with reserved slots.
 
     Each segment's envelope M = sum_j bound_j is cut into one fixed slot per origin j. A
@@ -172,21 +188,31 @@ def draw_actions(pop: Population, comp: Components, streams: Streams, day: int,
     (1 - exp(-interest M)) lambda_j / M. Because the slots do not move with spend, removing
     a channel removes exactly the actions in its slot and leaves every other consumer's day as
     it was: the coupling behind the truth's common random numbers.
+
+    The envelope, the slots and each consumer's candidate probability do not change during
+    the year, so they are computed once here rather than every day.
     """
-    u = streams.generator("act", day).random((3, pop.size))
-    env = comp.bound.sum(axis=1)                                   # S
-    p_cand = -np.expm1(-pop.interest * env[pop.segment]) * pop.in_market
-    cand = np.flatnonzero(u[0] < p_cand)
-    seg = pop.segment[cand]
-    cum = np.cumsum(comp.bound, axis=1)                            # S x J
-    point = u[1, cand] * env[seg]
-    j = np.minimum((cum[seg] <= point[:, None]).sum(axis=1), comp.bound.shape[1] - 1)
-    offset = point - (cum[seg, j] - comp.bound[seg, j])
-    acts = offset < comp.intensity[seg, j, day]
-    cand, j, seg = cand[acts], j[acts], seg[acts]
-    arr_cum = np.cumsum(comp.arrival, axis=1)
-    a = np.minimum((arr_cum[j] <= u[2, cand][:, None]).sum(axis=1), len(ARRIVALS) - 1)
-    at_dealer = np.isin(a, [ARRIVALS.index(x) for x in DEALER_ARRIVALS])
-    open_ = dealer_open[pop.market[cand]]
-    keep = ~at_dealer | open_                                        # nobody walks into a closed showroom
-    return Actions(cand[keep], a[keep], j[keep])
+
+    def __init__(self, pop: Population, comp: Components):
+        self.pop, self.comp = pop, comp
+        self.env = comp.bound.sum(axis=1)                                  # S
+        self.cum = np.cumsum(comp.bound, axis=1)                           # S x J
+        self.p_candidate = -np.expm1(-pop.interest * self.env[pop.segment])  # while in market
+        self.arr_cum = np.cumsum(comp.arrival, axis=1)
+        self.dealer_arrivals = [ARRIVALS.index(x) for x in DEALER_ARRIVALS]
+
+    def draw(self, u: np.ndarray, day: int, dealer_open: np.ndarray) -> Actions:
+        """Today's actions from the day's ``act`` uniforms ``u`` (3 x consumers)."""
+        pop, comp = self.pop, self.comp
+        cand = np.flatnonzero((u[0] < self.p_candidate) & pop.in_market)
+        seg = pop.segment[cand]
+        point = u[1, cand] * self.env[seg]
+        j = np.minimum((self.cum[seg] <= point[:, None]).sum(axis=1), comp.bound.shape[1] - 1)
+        offset = point - (self.cum[seg, j] - comp.bound[seg, j])
+        acts = offset < comp.intensity[seg, j, day]
+        cand, j = cand[acts], j[acts]
+        a = np.minimum((self.arr_cum[j] <= u[2, cand][:, None]).sum(axis=1), len(ARRIVALS) - 1)
+        at_dealer = np.isin(a, self.dealer_arrivals)
+        open_ = dealer_open[pop.market[cand]]
+        keep = ~at_dealer | open_                                        # nobody walks into a closed showroom
+        return Actions(cand[keep], a[keep], j[keep])

@@ -11,7 +11,9 @@ the loop is over days, with numpy over consumers inside it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import mesa
@@ -19,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from sim.config import World
-from sim.consumers import ARRIVALS, WEB_CHANNELS, Components, build_components, build_population, draw_actions, update_in_market
+from sim.consumers import (ARRIVALS, WEB_CHANNELS, ActionDrawer, Components, DayUniforms, build_components,
+                            build_population, day_uniforms, update_in_market)
 from sim.context import build_daily_context
 from sim.dealers import DealerAgent
 from sim.media.delivery import deliver, exposures
@@ -55,17 +58,18 @@ class CampaignPicker:
     spent on the day (or most recently), chosen in proportion to its spend."""
 
     def __init__(self, delivered: pd.DataFrame, n_days: int):
-        self.index: dict[tuple[str, str], tuple[np.ndarray, list]] = {}
-        for (ch, mk), grp in delivered.groupby(["channel", "market"], sort=True):
-            days = grp["day"].to_numpy()
-            order = np.argsort(days, kind="stable")
-            grp = grp.iloc[order]
-            per_day = {}
-            for d, g in grp.groupby("day", sort=True):
-                per_day[int(d)] = (g["campaign_id"].to_numpy(), g["campaign_name"].to_numpy(),
-                                   g["breakdown"].to_numpy(), g["spend"].to_numpy(), g["objective"].to_numpy())
-            keys = np.array(sorted(per_day))
-            self.index[(ch, mk)] = (keys, [per_day[k] for k in keys])
+        self.index: dict[tuple[str, str], tuple[list[int], list]] = {}  # days with spend, and their rows
+        # numpy columns once: slicing arrays per day is cheap, a DataFrame groupby per day is not
+        cols = [delivered[c].to_numpy() for c in ("campaign_id", "campaign_name", "breakdown", "spend", "objective")]
+        day = delivered["day"].to_numpy()
+        for (ch, mk), rows in sorted(delivered.groupby(["channel", "market"]).indices.items()):
+            rows = rows[np.argsort(day[rows], kind="stable")]
+            keys, starts = np.unique(day[rows], return_index=True)
+            bounds = np.append(starts, len(rows))
+            mine = [c[rows] for c in cols]
+            per_day = [tuple(c[a:b] for c in mine) for a, b in zip(bounds[:-1], bounds[1:])]
+            self.index[(ch, mk)] = (keys.tolist(), per_day)
+        self._cumulative: dict[tuple, tuple] = {}
 
     def pick(self, channel: str, market: str, day: int, u: float,
              prefer: str | None = None) -> tuple[str, str, str] | None:
@@ -74,15 +78,50 @@ class CampaignPicker:
         if entry is None:
             return None
         keys, rows = entry
-        pos = np.searchsorted(keys, day, side="right") - 1
+        pos = bisect.bisect_right(keys, day) - 1
         if pos < 0:
             return None
-        ids, names, breakdown, spend, objective = rows[pos]
-        if prefer is not None and (objective == prefer).any():
-            spend = np.where(objective == prefer, spend, 0.0)
-        cum = np.cumsum(spend)
-        j = min(int(np.searchsorted(cum, u * cum[-1])), len(ids) - 1)
+        key = (channel, market, pos, prefer)
+        if key not in self._cumulative:  # arrivals of one day and platform share the campaigns' spend shares
+            ids, names, breakdown, spend, objective = rows[pos]
+            if prefer is not None and (objective == prefer).any():
+                spend = np.where(objective == prefer, spend, 0.0)
+            self._cumulative[key] = ids, names, breakdown, np.cumsum(spend).tolist()
+        ids, names, breakdown, cum = self._cumulative[key]
+        j = min(bisect.bisect_left(cum, u * cum[-1]), len(ids) - 1)
         return ids[j], names[j], breakdown[j]
+
+
+class UniformPrefetch:
+    """Draws the coming days' consumer uniforms (:func:`day_uniforms`) on a worker thread while
+    today is simulated.
+
+    Drawing a day's uniforms (about a million numbers) is a third of a day's work, and numpy
+    fills the arrays without holding the GIL, so where a second core is free it overlaps the
+    day's Python work. The worker holds the GIL only to create each generator. Every array
+    comes from its own keyed stream, so its values do not depend on which thread drew it or
+    when: output and common random numbers are unchanged.
+    """
+
+    LOOKAHEAD_DAYS = 2  # days drawn ahead: absorbs the worker waiting for the GIL
+
+    def __init__(self, streams: Streams, n_consumers: int, n_days: int):
+        self.streams, self.n, self.n_days = streams, n_consumers, n_days
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uniforms")
+        self.pending: dict[int, Future] = {}
+
+    def _submit(self, day: int) -> None:
+        if day < self.n_days and day not in self.pending:
+            self.pending[day] = self.pool.submit(day_uniforms, self.streams, self.n, day)
+
+    def get(self, day: int) -> DayUniforms:
+        """The uniforms of ``day``; starts drawing the days after it."""
+        for ahead in range(day, day + self.LOOKAHEAD_DAYS + 1):
+            self._submit(ahead)
+        return self.pending.pop(day).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class LaunchModel(mesa.Model):
@@ -106,6 +145,7 @@ class LaunchModel(mesa.Model):
         self.context = build_daily_context(world, self.streams.generator("context"))
         self.population = build_population(world, self.streams)
         self.components = self._components()
+        self.actions = ActionDrawer(self.population, self.components)
         self.campaigns = CampaignPicker(self.delivered, self.n_days)
         ev = self.delivered[self.delivered["channel"] == "events"]
         self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"])}
@@ -122,6 +162,9 @@ class LaunchModel(mesa.Model):
         self.configurator: list[dict] = []
         self.platform_outcomes: list[tuple] = []
         self.event_leads: dict[int, list[int]] = {i: [] for i in range(len(world.events))}
+        self.calendar = [d.date() for d in self.dates]
+        self._event_pools: dict[int, np.ndarray] = {}
+        self._prefetch: UniformPrefetch | None = None
 
     # ------------------------------------------------------------------ set-up
     def _our_daily_spend(self) -> np.ndarray:
@@ -147,11 +190,12 @@ class LaunchModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         d = self.day
-        update_in_market(self.population, self.world, self.streams, d)
+        u = self._prefetch.get(d) if self._prefetch else day_uniforms(self.streams, self.population.size, d)
+        update_in_market(self.population, self.world, u.in_market)
         self.pipeline.start_of_day(d)
         dealer_open = np.array([any(x.is_open(d) for x in self.dealers if x.cfg.market == m) for m in self.markets])
-        actions = draw_actions(self.population, self.components, self.streams, d, dealer_open)
-        self._visits(d, actions)
+        actions = self.actions.draw(u.act, d, dealer_open)
+        self._visits(d, actions, u.session)
         self._direct_leads(d, actions)
         self._event_visitors(d)
         self.agents_by_type[DealerAgent].do("step")
@@ -159,27 +203,33 @@ class LaunchModel(mesa.Model):
         self.day += 1
 
     def run(self, progress=None) -> LaunchModel:
-        for _ in range(self.n_days):
-            self.step()
-            if progress is not None:
-                progress.update(1)
+        self._prefetch = UniformPrefetch(self.streams, self.population.size, self.n_days)
+        try:
+            for _ in range(self.n_days):
+                self.step()
+                if progress is not None:
+                    progress.update(1)
+        finally:
+            self._prefetch.close()
+            self._prefetch = None
         return self
 
     # ------------------------------------------------------------------ consumers' actions
-    def _visits(self, d: int, actions) -> None:
+    def _visits(self, d: int, actions, session_u: np.ndarray) -> None:
+        """Website sessions of today's web arrivals (``session_u``: the day's session uniforms)."""
         pop, f = self.population, self.world.funnel
         web = actions.arrival < len(WEB_CHANNELS)
         who, arr, origin = actions.consumer[web], actions.arrival[web], actions.origin[web]
         if not len(who):
             return
-        u = self.streams.generator("session", d).random((6, pop.size), dtype=np.float32)[:, who]
+        u = session_u[:, who]
         device = np.where(u[0] < 0.85, pop.device[who], (u[1] * len(pop.devices)).astype(int) % len(pop.devices))
         market = pop.market[who]
         new = ~pop.visited[who]
         pop.visited[who] = True
         np.add.at(self.sessions[d], (market, arr, device), 1)
         np.add.at(self.new_users[d], (market, arr, device), new.astype(np.int64))
-        date = self.dates[d].date()
+        date = self.calendar[d]
         cfg_rate = np.array([f.configurator_start_rate.get(ch, 0.0) for ch in WEB_CHANNELS])
         live = date >= f.configurator_live
         starts = live & (u[2] < cfg_rate[arr])
@@ -233,9 +283,19 @@ class LaunchModel(mesa.Model):
                 if camp is not None:
                     self.platform_outcomes.append((d, platform, market, camp[0], metric, 1))
 
+    def _event_pool(self, i: int) -> np.ndarray:
+        """Consumers who may visit event ``i``: its region's, else its market's (fixed for the year)."""
+        if i not in self._event_pools:
+            ev = self.world.events[i]
+            pool = np.flatnonzero(self.population.market == self.markets.index(ev.market))
+            region = self.population.region_of(pool)
+            local = pool[region == ev.region] if ev.region else pool
+            self._event_pools[i] = local if len(local) else pool
+        return self._event_pools[i]
+
     def _event_visitors(self, d: int) -> None:
         """Visitors of today's events sign up (leads); their number follows what the event spent."""
-        date = self.dates[d].date()
+        date = self.calendar[d]
         for i, ev in enumerate(self.world.events):
             if not (ev.start <= date <= ev.end) or ev.signup_rate <= 0:
                 continue
@@ -245,11 +305,7 @@ class LaunchModel(mesa.Model):
             rng = self.streams.generator("event", i, d)
             expected = ev.attendance / n_days * ev.signup_rate
             n = int(rng.poisson(expected))
-            mk = self.markets.index(ev.market)
-            pool = np.flatnonzero(self.population.market == mk)
-            region = self.population.region_of(pool)
-            local = pool[region == ev.region] if ev.region else pool
-            pool = local if len(local) else pool
+            pool = self._event_pool(i)
             for c in rng.choice(pool, size=min(n, len(pool)), replace=False):
                 lead = self.pipeline.new_lead(int(c), d, ev.market, "event_signup")
                 self.event_leads[i].append(lead.idx)

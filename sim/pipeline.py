@@ -9,6 +9,7 @@ dealer, a sale for its model's availability, and nothing happens after the horiz
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -66,37 +67,58 @@ class Pipeline:
         self.model_share = np.array([m.sales_share for m in models.values()])
         self.available_day = {k: (m.available_from - self.day0).days for k, m in models.items()}
         self.launch_day = {k: (m.launch_date - self.day0).days for k, m in world.markets.items()}
+        self.model_cdf = (np.cumsum(self.model_share) / self.model_share.sum()).tolist()
+        self.weekday0 = self.day0.weekday()
+        # dealers' opening days never change, so who is open where (and how likely each is to be
+        # chosen) is worked out once per (market, region, day) and reused by every lead
+        self._open_cache: dict[tuple[str, str, int], list] = {}
+        self._choice_cache: dict[tuple[str, str, int], tuple[list, list[float]]] = {}
+        self._first_open: dict[str, int] = {}
 
     # ------------------------------------------------------------------ helpers
     def date(self, day: int) -> dt.date:
         return self.day0 + dt.timedelta(days=int(day))
 
     def weekday(self, day: int) -> int:
-        return self.date(day).weekday()
+        return (self.weekday0 + int(day)) % 7  # date(day).weekday(), without building a date
 
     def _open_dealers(self, market: str, region: str, day: int) -> list:
-        in_market = [d for d in self.dealers if d.cfg.market == market and d.is_open(day)]
-        local = [d for d in in_market if d.cfg.region == region]
-        return local or in_market
+        key = (market, region, day)
+        if key not in self._open_cache:
+            in_market = [d for d in self.dealers if d.cfg.market == market and d.is_open(day)]
+            local = [d for d in in_market if d.cfg.region == region]
+            self._open_cache[key] = local or in_market
+        return self._open_cache[key]
+
+    def _dealer_choice(self, market: str, region: str, day: int) -> tuple[list, list[float]]:
+        """The open candidate dealers and their cumulative choice probabilities."""
+        key = (market, region, day)
+        if key not in self._choice_cache:
+            cands = self._open_dealers(market, region, day)
+            pull = day - self.launch_day[market] < self.f.launch_dealer_pull_days
+            w = np.array([2.5 if (pull and d.cfg.launch) else 1.0 for d in cands])
+            cdf = (np.cumsum(w) / w.sum()).tolist() if cands else []  # no open dealer: nothing to choose
+            self._choice_cache[key] = cands, cdf
+        return self._choice_cache[key]
 
     def _choose_dealer(self, lead: Lead, day: int, u: float):
-        cands = self._open_dealers(lead.market, lead.region, day)
+        cands, cdf = self._dealer_choice(lead.market, lead.region, day)
         if not cands:
             return None
-        pull = day - self.launch_day[lead.market] < self.f.launch_dealer_pull_days
-        w = np.array([2.5 if (pull and d.cfg.launch) else 1.0 for d in cands])
-        return cands[int(np.searchsorted(np.cumsum(w) / w.sum(), u))]
+        return cands[bisect.bisect_left(cdf, u)]
 
     def _first_open_day(self, market: str) -> int:
-        days = [d.opening_day for d in self.dealers if d.cfg.market == market]
-        return min(days) if days else self.n_days
+        if market not in self._first_open:
+            days = [d.opening_day for d in self.dealers if d.cfg.market == market]
+            self._first_open[market] = min(days) if days else self.n_days
+        return self._first_open[market]
 
     # ------------------------------------------------------------------ leads
     def new_lead(self, consumer: int, day: int, market: str, source: str, model: str | None = None) -> Lead:
         u = self.streams.generator("lead", consumer, day, source).random(24)
         if model is None:
-            model = self.model_keys[int(np.searchsorted(np.cumsum(self.model_share) / self.model_share.sum(), u[0]))]
-        score = int(np.clip(round(SCORE_BY_SOURCE[source] + 18 * (u[1] - 0.5) * 2 + 10 * (u[2] - 0.5)), 1, 100))
+            model = self.model_keys[bisect.bisect_left(self.model_cdf, u[0])]
+        score = min(max(round(SCORE_BY_SOURCE[source] + 18 * (u[1] - 0.5) * 2 + 10 * (u[2] - 0.5)), 1), 100)
         lead = Lead(len(self.leads), consumer, day, market, self.region_of_consumer(consumer), source, model, score, u,
                     status_day=day)
         self.leads.append(lead)

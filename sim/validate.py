@@ -277,16 +277,19 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list[s
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         return None, [f"{name}: cannot read {spec.path}: {exc}"]
     problems = layout_problems(name, list(raw.columns))
-    typed = raw.copy()
+    typed = dict(raw.items())
     for column, declared in spec.schema.columns.items():
         if column not in raw.columns:
             continue
         kind = column_meta(declared).get("kind", "string")
-        typed[column] = parse_column(raw[column], kind)
-        unparsed = raw[column].notna() & typed[column].isna()
+        text = raw[column]
+        typed[column] = parse_column(text, kind)
+        if typed[column] is text:
+            continue  # kept as text: nothing can fail to parse
+        unparsed = text.notna() & typed[column].isna()
         if unparsed.any():
             problems.append(rows_message(f"{name}.{column}", f"value is not a valid {kind}", raw, unparsed, [column]))
-    return typed, problems
+    return pd.DataFrame(typed, index=raw.index), problems
 
 
 def layout_problems(name: str, found: list[str]) -> list[str]:
@@ -490,7 +493,9 @@ def mode_of(table: str, cols: tuple[str, ...], **where: Any) -> Callable[[RunDat
         df = _select(d.table(table), where).dropna(subset=list(cols))
         if df.empty:
             raise NotMeasurable("no matching rows")
-        labels = df[list(cols)].astype(str).agg(" ".join, axis=1)
+        labels = df[cols[0]].astype(str)
+        for col in cols[1:]:
+            labels = labels + " " + df[col].astype(str)
         counts = labels.value_counts()
         return sorted(counts[counts == counts.max()].index)[0]
     return measure

@@ -8,6 +8,7 @@ Reporting-only details (bounce rates, free text, configurator options) use the e
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 
@@ -65,31 +66,49 @@ def website_analytics(world: World, model, rng: np.random.Generator) -> pd.DataF
     })
 
 
+def _choice_cdf(weights) -> np.ndarray:
+    """Cumulative probabilities exactly as ``Generator.choice(n, p=weights / sum)`` builds them,
+    so ``cdf.searchsorted(rng.random(), side="right")`` is the same draw without choice's overhead."""
+    p = np.asarray(weights, dtype=float)
+    cdf = (p / p.sum()).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
+def _pick(rng: np.random.Generator, cdf: np.ndarray) -> int:
+    return int(cdf.searchsorted(rng.random(), side="right"))
+
+
+def _time_of_day(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
 def configurator_sessions(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
-    rows = []
+    """One row per configurator session; its options are drawn in a fixed order per session."""
     cfg = model.configurator
     models = list(world.models)
-    interest = np.array([m.sales_share for m in world.models.values()])
+    model_cdf = _choice_cdf([m.sales_share for m in world.models.values()])
+    trim_cdf = {k: _choice_cdf([t.share for t in vm.trims]) for k, vm in world.models.items()}
+    colours = list(world.sales.colours)
+    colour_cdf = _choice_cdf(list(world.sales.colours.values()))
+    dates = _date(world, [s["day"] for s in cfg]) if cfg else []
+    rows = []
     for i, s in enumerate(cfg):
         # a session that became a lead configured the lead's model; others browse by model appeal
-        key = s["model"] or models[int(rng.choice(len(models), p=interest / interest.sum()))]
+        key = s["model"] or models[_pick(rng, model_cdf)]
         vm = world.models[key]
-        trims = vm.trims
-        tp = np.array([t.share for t in trims])
-        trim = trims[int(rng.choice(len(trims), p=tp / tp.sum()))]
-        colours = list(world.sales.colours)
-        cp = np.array(list(world.sales.colours.values()))
+        trim = vm.trims[_pick(rng, trim_cdf[key])]
         finance = bool(rng.random() < (0.6 if s["completed"] else 0.3))
         platform, camp = s["platform"], s["campaign"]
         src, medium = UTM.get(platform, (None, None)) if camp is not None else (None, None)
         if platform == "meta" and camp is not None:
             src = camp[2].lower() or src
-        ts = pd.Timestamp(world.run.start) + pd.Timedelta(days=s["day"], seconds=int(rng.integers(7 * 3600, 23 * 3600)))
+        started = f"{dates[i]}T{_time_of_day(int(rng.integers(7 * 3600, 23 * 3600)))}"
         rows.append({
-            "session_id": f"CFG-{i + 1:06d}", "start_timestamp": ts.strftime("%Y-%m-%dT%H:%M:%S"),
+            "session_id": f"CFG-{i + 1:06d}", "start_timestamp": started,
             "market": s["market"], "device": model.population.devices[s["device"]], "referral_source": s["arrival"],
             "model_selected": key, "trim_selected": trim.name,
-            "colour_selected": colours[int(rng.choice(len(colours), p=cp / cp.sum()))],
+            "colour_selected": colours[_pick(rng, colour_cdf)],
             "wheels_selected": vm.wheels[int(rng.random() < 0.35)] if len(vm.wheels) > 1 else vm.wheels[0],
             "interior_selected": vm.interiors[int(rng.integers(len(vm.interiors)))],
             "accessories_added": int(rng.poisson(1.2)), "finance_option_viewed": finance,
@@ -107,18 +126,20 @@ def lead_ids(model) -> list[str]:
 
 
 def leads(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
-    ids = lead_ids(model)
-    rows = []
-    for lead in model.pipeline.leads:
-        rows.append({
-            "lead_id": ids[lead.idx], "created_date": _date(world, [lead.created])[0], "market": lead.market,
-            "source": lead.source, "model_interest": lead.model, "dealer_id": lead.dealer_id,
-            "lead_status": lead.status, "status_date": _date(world, [lead.status_day])[0],
-            "days_in_pipeline": lead.status_day - lead.created, "assigned_dealer": lead.dealer_id,
-            "lead_score": lead.score, "contact_attempts": lead.contact_attempts if lead.contacted else 0,
-            "first_response_hours": round(lead.first_response_hours, 1) if lead.first_response_hours is not None else None,
-        })
-    return pd.DataFrame(rows)
+    crm = model.pipeline.leads
+    created = np.array([lead.created for lead in crm], dtype=int)
+    status_day = np.array([lead.status_day for lead in crm], dtype=int)
+    dealer = [lead.dealer_id for lead in crm]
+    hours = [lead.first_response_hours for lead in crm]
+    return pd.DataFrame({
+        "lead_id": lead_ids(model), "created_date": _date(world, created), "market": [lead.market for lead in crm],
+        "source": [lead.source for lead in crm], "model_interest": [lead.model for lead in crm],
+        "dealer_id": dealer, "lead_status": [lead.status for lead in crm], "status_date": _date(world, status_day),
+        "days_in_pipeline": status_day - created, "assigned_dealer": dealer,
+        "lead_score": [lead.score for lead in crm],
+        "contact_attempts": [lead.contact_attempts if lead.contacted else 0 for lead in crm],
+        "first_response_hours": [round(h, 1) if h is not None else None for h in hours],
+    })
 
 
 def test_drives(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
@@ -126,17 +147,20 @@ def test_drives(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
     names = {d.id: d.name for d in world.dealers}
     market_of = {d.id: d.market for d in world.dealers}
     n_days = world.run.days
+    drives = model.pipeline.drives
+    booked = _date(world, [td["booking_day"] for td in drives]) if drives else []
+    driven = _date(world, [td["drive_day"] for td in drives]) if drives else []
     rows = []
-    for td in model.pipeline.drives:
+    for i, td in enumerate(drives):
         status = td["status"]
         if td["drive_day"] >= n_days or status == "BOOKED":
             status = "CONFIRMED" if td["drive_day"] - n_days < 3 else "BOOKED"
         done = status == "COMPLETED"
-        score = int(np.clip(round(rng.normal(4.2, 0.6)), 1, 5)) if done else None
+        score = min(max(round(rng.normal(4.2, 0.6)), 1), 5) if done else None
         sold = td["sale_day"] is not None and td["sale_day"] < n_days
         rows.append({
-            "booking_id": f"TD-{td['td'] + 1:06d}", "booking_date": _date(world, [td["booking_day"]])[0],
-            "test_drive_date": _date(world, [td["drive_day"]])[0], "market": market_of[td["dealer"]],
+            "booking_id": f"TD-{td['td'] + 1:06d}", "booking_date": booked[i],
+            "test_drive_date": driven[i], "market": market_of[td["dealer"]],
             "dealer_id": td["dealer"], "dealer_name": names[td["dealer"]], "model": td["model"],
             "source": td["source"], "status": status, "lead_id": ids[td["lead"]],
             "feedback_score": score, "feedback_text": FEEDBACK[score] if score else None,
@@ -147,31 +171,52 @@ def test_drives(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _cdf(shares: list[float]) -> list[float]:
+    """Cumulative shares scaled to end at 1 (a list: bisect on a few floats beats numpy's call overhead)."""
+    cum = np.cumsum(shares)
+    return (cum / cum[-1]).tolist()
+
+
+class SalePricing:
+    """The world's price lists as :func:`sale_terms` reads them, prepared once for many sales."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.trims = {key: (vm.trims, _cdf([t.share for t in vm.trims])) for key, vm in world.models.items()}
+        self.colours = list(world.sales.colours)
+        self.colour_cdf = _cdf(list(world.sales.colours.values()))
+        self.finance = list(world.sales.finance)
+        self.finance_cdf = _cdf(list(world.sales.finance.values()))
+        self.discount = {month: next((r for k, r in world.sales.discount_pct.items()
+                                      if int(k.split("-")[0]) <= month <= int(k.split("-")[1])), (0.0, 0.0))
+                         for month in range(1, 13)}
+
+    def terms(self, streams: Streams, sale: dict) -> dict:
+        """Trim, colour, price, discount and finance of one sale, keyed by the sale itself."""
+        world = self.world
+        u = streams.generator("sale_terms", sale["consumer"], sale["day"], sale["unit"], sale["source"]).random(8)
+        trims, trim_cdf = self.trims[sale["model"]]
+        trim = trims[min(bisect.bisect_left(trim_cdf, u[0]), len(trims) - 1)]
+        colour = self.colours[min(bisect.bisect_left(self.colour_cdf, u[1]), len(self.colours) - 1)]
+        month = (world.run.start + dt.timedelta(days=sale["day"])).month
+        lo, hi = self.discount[month]
+        discount = round(lo + (hi - lo) * u[2], 2)
+        finance = self.finance[min(bisect.bisect_left(self.finance_cdf, u[3]), len(self.finance) - 1)]
+        terms = world.sales.finance_terms[finance]
+        price = trim.price_gbp * (1 - discount / 100)
+        return {"trim": trim.name, "colour": colour, "list_price_gbp": trim.price_gbp, "discount_pct": discount,
+                "transaction_price_gbp": round(price, 2), "finance_type": finance,
+                "finance_term_months": terms[min(int(u[4] * len(terms)), len(terms) - 1)], "u": u}
+
+
 def sale_terms(world: World, streams: Streams, sale: dict) -> dict:
     """Trim, colour, price, discount and finance of one sale, keyed by the sale itself."""
-    u = streams.generator("sale_terms", sale["consumer"], sale["day"], sale["unit"], sale["source"]).random(8)
-    vm = world.models[sale["model"]]
-    tp = np.cumsum([t.share for t in vm.trims])
-    trim = vm.trims[min(int(np.searchsorted(tp / tp[-1], u[0])), len(vm.trims) - 1)]
-    colours = list(world.sales.colours)
-    cp = np.cumsum(list(world.sales.colours.values()))
-    colour = colours[min(int(np.searchsorted(cp / cp[-1], u[1])), len(colours) - 1)]
-    month = (world.run.start + dt.timedelta(days=sale["day"])).month
-    lo, hi = next((r for k, r in world.sales.discount_pct.items()
-                   if int(k.split("-")[0]) <= month <= int(k.split("-")[1])), (0.0, 0.0))
-    discount = round(lo + (hi - lo) * u[2], 2)
-    fin = list(world.sales.finance)
-    fp = np.cumsum(list(world.sales.finance.values()))
-    finance = fin[min(int(np.searchsorted(fp / fp[-1], u[3])), len(fin) - 1)]
-    terms = world.sales.finance_terms[finance]
-    price = trim.price_gbp * (1 - discount / 100)
-    return {"trim": trim.name, "colour": colour, "list_price_gbp": trim.price_gbp, "discount_pct": discount,
-            "transaction_price_gbp": round(price, 2), "finance_type": finance,
-            "finance_term_months": terms[min(int(u[4] * len(terms)), len(terms) - 1)], "u": u}
+    return SalePricing(world).terms(streams, sale)
 
 
 def sale_revenue(world: World, streams: Streams, sales: list[dict]) -> np.ndarray:
-    return np.array([sale_terms(world, streams, s)["transaction_price_gbp"] for s in sales])
+    pricing = SalePricing(world)
+    return np.array([pricing.terms(streams, s)["transaction_price_gbp"] for s in sales])
 
 
 def vehicle_sales(world: World, model, rng: np.random.Generator) -> pd.DataFrame:
@@ -179,16 +224,19 @@ def vehicle_sales(world: World, model, rng: np.random.Generator) -> pd.DataFrame
     leads_ = model.pipeline.leads
     drives = model.pipeline.drives
     seg_region = model.population.segments["region"].to_numpy()
+    pricing = SalePricing(world)
+    sales = model.pipeline.sales
+    dates = _date(world, [s["day"] for s in sales]) if sales else []
     rows = []
-    for s in model.pipeline.sales:
-        t = sale_terms(world, model.streams, s)
+    for i, s in enumerate(sales):
+        t = pricing.terms(model.streams, s)
         d = dealers[s["dealer"]]
         lead = leads_[s["lead"]] if s["lead"] >= 0 else None
         region = seg_region[model.population.segment[s["consumer"]]] if s["consumer"] >= 0 else d.region
         areas = world.markets[s["market"]].postcode_areas.get(region) or world.markets[s["market"]].postcode_areas[d.region]
         rate = 1.0 if world.markets[s["market"]].currency == "GBP" else world.run.eur_per_gbp
         rows.append({
-            "sale_id": f"SL-{s['sale'] + 1:06d}", "sale_date": _date(world, [s["day"]])[0], "market": s["market"],
+            "sale_id": f"SL-{s['sale'] + 1:06d}", "sale_date": dates[i], "market": s["market"],
             "dealer_id": d.id, "dealer_name": d.name, "dealer_region": d.region, "model": s["model"],
             "trim": t["trim"], "colour": t["colour"], "sale_type": s["sale_type"],
             "list_price_gbp": t["list_price_gbp"], "transaction_price_gbp": t["transaction_price_gbp"],

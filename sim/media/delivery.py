@@ -98,6 +98,19 @@ def programme_of(line_id: str, attrs: dict, day: pd.Timestamp, streams: Streams)
     return programmes[int(streams.generator("programme", line_id, f"{monday:%Y-%m-%d}").integers(len(programmes)))]
 
 
+def _programmes(rows: pd.DataFrame, streams: Streams) -> list[str]:
+    """programme_of for every TV row; it is one draw per line and week, so draw each once."""
+    weekly: dict[tuple[str, pd.Timestamp], str] = {}
+    mondays = rows["date"] - pd.to_timedelta(rows["date"].dt.day_of_week, unit="D")
+    out = []
+    for line_id, attrs, day, monday in zip(rows["line_id"], rows["attributes"], rows["date"], mondays):
+        key = (line_id, monday)
+        if key not in weekly:
+            weekly[key] = programme_of(line_id, attrs, day, streams)
+        out.append(weekly[key])
+    return out
+
+
 def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, streams: Streams) -> np.ndarray:
     """Linear TV is bought in GRPs at the contracts' deal CPP (by daypart and programme)."""
     from sim.contracts import deal_cpp
@@ -107,8 +120,7 @@ def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, stre
     if not tv.any():
         return impressions
     rows = df.loc[tv]
-    df.loc[tv, "programme"] = [programme_of(l, a, d, streams) for l, a, d in
-                               zip(rows["line_id"], rows["attributes"], rows["date"])]
+    df.loc[tv, "programme"] = _programmes(rows, streams)
     linear = tv & df["objective"].str.startswith("linear").to_numpy()
     if not linear.any():
         return impressions

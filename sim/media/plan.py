@@ -200,6 +200,13 @@ def _campaign_name(world: World, line: Line, day: pd.Timestamp) -> str:
                            month=f"{day:%b}")
 
 
+def _campaign_names(world: World, line: Line, dates: pd.DatetimeIndex) -> np.ndarray:
+    """The line's campaign name on each date: a name changes at most monthly, so format once per month."""
+    _, first, where = np.unique(dates.month.to_numpy(), return_index=True, return_inverse=True)
+    by_month = np.array([_campaign_name(world, line, dates[i]) for i in first], dtype=object)
+    return by_month[where]
+
+
 def _daily_budget(world: World, ch: ChannelConfig, name: str, market: str, budget: float,
                   any_active: np.ndarray, days: pd.DatetimeIndex, streams: Streams) -> np.ndarray:
     season = np.asarray(world.media.monthly_seasonality)[days.month - 1]
@@ -237,7 +244,8 @@ def _allocate(world: World, ch: ChannelConfig, name: str, market: str, budget: f
         denom = w.sum(axis=0)
         spend = np.divide(w * daily, denom, out=np.zeros_like(w), where=denom > 0)
     rng = streams.generator("plan", name, market, "breakdown")
-    rows = []
+    line_ids = [f"{name}-{market}-{li:03d}" for li in range(len(lines))]
+    day_pos, line_col, breakdown_col, spend_col, name_col = [], [], [], [], []
     for li, ln in enumerate(lines):
         idx = np.flatnonzero(spend[li] > 0)
         if not len(idx):
@@ -245,19 +253,25 @@ def _allocate(world: World, ch: ChannelConfig, name: str, market: str, budget: f
         k = len(ln.breakdown)
         jitter = 1 + rng.uniform(-0.1, 0.1, (len(idx), k)) if k > 1 else np.ones((len(idx), 1))
         shares = jitter / jitter.sum(axis=1, keepdims=True)
+        names = _campaign_names(world, ln, days[idx])
         for bi, b in enumerate(ln.breakdown):
-            rows.append(pd.DataFrame({
-                "date": days[idx], "channel": name, "market": market, "line_id": f"{name}-{market}-{li:03d}",
-                "breakdown": b, "spend": spend[li, idx] * shares[:, bi],
-            }))
-    df = pd.concat(rows, ignore_index=True)
+            day_pos.append(idx)
+            line_col.append(np.full(len(idx), line_ids[li], dtype=object))
+            breakdown_col.append(np.full(len(idx), b, dtype=object))
+            spend_col.append(spend[li, idx] * shares[:, bi])
+            name_col.append(names)
+    df = pd.DataFrame({
+        "date": days[np.concatenate(day_pos)], "channel": name, "market": market,
+        "line_id": np.concatenate(line_col), "breakdown": np.concatenate(breakdown_col),
+        "spend": np.concatenate(spend_col),
+    })
     meta = pd.DataFrame([{
-        "line_id": f"{name}-{market}-{li:03d}", "model": ln.model, "kind": ln.kind, "objective": ln.objective,
+        "line_id": line_ids[li], "model": ln.model, "kind": ln.kind, "objective": ln.objective,
         "region": ln.region, "attributes": ln.attributes,
     } for li, ln in enumerate(lines)])
     df = df.merge(meta, on="line_id", how="left")
-    line_of = {f"{name}-{market}-{li:03d}": ln for li, ln in enumerate(lines)}
-    names = [_campaign_name(world, line_of[l], d) for l, d in zip(df["line_id"], df["date"])]
+    names = np.concatenate(name_col)
+    ids = {n: stable_id(n) if n else "" for n in dict.fromkeys(names)}
     df["campaign_name"] = names
-    df["campaign_id"] = [stable_id(n) if n else "" for n in names]
+    df["campaign_id"] = [ids[n] for n in names]
     return df
