@@ -13,13 +13,13 @@ so a steady weekly spend ``x`` has adstock ``x``: half-saturation points stay in
 units whatever the decay, which is what lets the saturation grid be stated as multiples
 of a channel's spend (PyMC-Marketing calls this ``normalize=True``).
 
-The recursion is a first-order IIR filter, so it runs through ``scipy.signal.lfilter``.
+The recursion runs along the time axis with the other axes vectorised (a few hundred
+periods at most here, so a loop over periods is cheap).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
 
 
 def geometric_adstock(x: np.ndarray, decay: float, *, normalize: bool = True, axis: int = 0) -> np.ndarray:
@@ -34,9 +34,14 @@ def geometric_adstock(x: np.ndarray, decay: float, *, normalize: bool = True, ax
     """
     if not 0.0 <= decay < 1.0:
         raise ValueError(f"adstock decay must be in [0, 1), got {decay}")
-    x = np.asarray(x, dtype=float)
+    x = np.moveaxis(np.asarray(x, dtype=float), axis, 0)
     gain = 1.0 - decay if normalize else 1.0
-    return lfilter([gain], [1.0, -decay], x, axis=axis)
+    out = np.empty_like(x)
+    acc = np.zeros(x.shape[1:])
+    for t in range(x.shape[0]):
+        acc = decay * acc + gain * x[t]
+        out[t] = acc
+    return np.moveaxis(out, 0, axis)
 
 
 def half_life(decay: float) -> float:
