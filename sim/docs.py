@@ -273,6 +273,21 @@ def _decisions(world: World) -> list[str]:
         "8. **Contracts versus 2025 spend.** Each contract's commitment covers its own term (e.g. 12 months from "
         "2025-07-01); the 2025 data shows the part delivered in 2025, pro rata, and the SLA tracking is measured "
         "against that part.",
+        "9. **Further reconciliations found while building the data.** "
+        "(a) `website_analytics.csv` is daily x 9 channels x 3 devices x 3 markets; with 80K-150K sessions a month "
+        "nearly every cell is non-empty, so the file has ~25,000 rows, not ~5,000: the session volume and the "
+        "configurator row count (2-5% of sessions) win over this row count. "
+        "(b) TV: 50-150 GRPs a week at GBP 25-40K per point would cost far more than the GBP 6M budget; the budget "
+        "and the GRP range win, so linear TV is priced at the contracts' deal CPPs (GBP 1.5-3.7K). "
+        "(c) Meta and LinkedIn cost per lead: with ~10,000 leads in all, lead forms cannot reach the GBP 15-40 / "
+        "30-80 CPLs without most of the budget going to lead generation; CPLs are reported as achieved. "
+        "(d) Test drives alone cannot explain the sales totals; the calibrated purchase chance of a completed "
+        "drive (capped by `funnel.purchase_after_drive_max`) is above the extract's 15-25% where the sales totals "
+        "need it. Every such loser is listed in `validation_report.md` with its achieved value.",
+        "10. **Calibration.** Two families of free parameters have no value in the extract: how often consumers act "
+        "and how readily retail leads buy, per market (`[calibration]`). `sim calibrate` tunes them by a "
+        "deterministic fixed-point search against the leads total and the sales per market and writes them back "
+        "to the scenario file.",
     ]
 
 
@@ -288,6 +303,13 @@ CARD_SIMPLIFICATIONS = [
     "The CRM export keeps each lead's latest status only; a lost lead's furthest stage is not recorded, so "
     "stage shares measured from `leads.csv` are lower bounds.",
     "Prices convert at one fixed EUR/GBP rate for the whole year; there is no inflation in list prices.",
+    "A consumer acts at most once a day; the chance to act for a reason is (1 - exp(-interest x M)) x lambda / M "
+    "with a fixed envelope M (thinning with reserved slots), which keeps counterfactuals exactly coupled at the "
+    "cost of a slightly different curve than 1 - exp(-interest x sum lambda).",
+    "Fleet wins deliver several units each (fleet and salary-sacrifice sales), so fleet-driving channels "
+    "(LinkedIn, fleet events) have lumpy, high revenue per pound.",
+    "The truth (`truth/`) and the scorecard (`recover/`) are written by `sim truth` and `sim compare`; they are "
+    "not listed in `manifest.json`, which describes what `sim run` wrote.",
     "Vendor contracts are templates filled from the scenario; their legal wording is illustrative, not advice.",
     "Names of dealers, publications, stations and programmes are used for realism; all people are fictional and "
     "no row describes a real person or a real transaction.",
