@@ -9,20 +9,13 @@
 * :mod:`sim.recover.config`: ``RecoverConfig``, the ``[mmm.recover]`` section.
 """
 
-import importlib
+from sim.recover.config import RecoverConfig
+from sim.recover.fit import FittedMMM, fit_mmm, predict, predicted_effect
+from sim.recover.pipeline import Recovery, ScenarioOutcome, fit_targets, recover, recover_run
+from sim.recover.scorecard import scenario_check, scenario_table, scorecard, summarise, write_scorecard
 
-# Lazy exports (PEP 562): the scenario loader needs only RecoverConfig, and importing the
-# fitting code (scipy.optimize) on every `sim run` would slow start-up for nothing.
-_EXPORTS = {
-    "RecoverConfig": "config", "FittedMMM": "fit", "fit_mmm": "fit", "predict": "fit", "predicted_effect": "fit",
-    "Recovery": "pipeline", "ScenarioOutcome": "pipeline", "fit_targets": "pipeline", "recover": "pipeline",
-    "recover_run": "pipeline", "scorecard": "scorecard", "summarise": "scorecard", "scenario_check": "scorecard",
-    "scenario_table": "scorecard", "write_scorecard": "scorecard",
-}
-__all__ = list(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"sim.recover.{_EXPORTS[name]}"), name)
+__all__ = [
+    "RecoverConfig", "FittedMMM", "fit_mmm", "predict", "predicted_effect",
+    "Recovery", "ScenarioOutcome", "fit_targets", "recover", "recover_run",
+    "scorecard", "summarise", "scenario_check", "scenario_table", "write_scorecard",
+]
