@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
     cmp_.add_argument("--against", help="a second scenario whose run (and truth) gives the scenario-change check, "
                       "e.g. `sim compare baseline --against double_tv`")
+    cmp_.add_argument("--against-out", type=Path, help="output folder of the --against run (default: outputs/<it>/)")
     val = sub.add_parser("validate", help="check an output folder against schemas, keys and the extract's targets")
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
@@ -202,7 +203,8 @@ def _compare(args) -> int:
             return 2
     scenarios = []
     if args.against:
-        scenarios.append(_scenario_outcome(run, Path("outputs") / load_world(args.against).name, args.against))
+        other = args.against_out or Path("outputs") / load_world(args.against).name
+        scenarios.append(_scenario_outcome(run, other, args.against))
     result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios)
     from sim.mmm_formats import write_all
 
