@@ -239,6 +239,7 @@ class FunnelConfig(Strict):
     response_hours_median: float = Field(gt=0)
     response_hours_p90: float = Field(gt=0)
     launch_dealer_pull_days: int = Field(ge=0, description="days after launch in which launch dealers attract sales")
+    launch_dealer_pull: float = Field(gt=0, description="weight of a launch dealer against another open dealer then")
 
 
 class SalesConfig(Strict):

@@ -96,7 +96,7 @@ class Pipeline:
         if key not in self._choice_cache:
             cands = self._open_dealers(market, region, day)
             pull = day - self.launch_day[market] < self.f.launch_dealer_pull_days
-            w = np.array([2.5 if (pull and d.cfg.launch) else 1.0 for d in cands])
+            w = np.array([self.f.launch_dealer_pull if (pull and d.cfg.launch) else 1.0 for d in cands])
             cdf = (np.cumsum(w) / w.sum()).tolist() if cands else []  # no open dealer: nothing to choose
             self._choice_cache[key] = cands, cdf
         return self._choice_cache[key]
