@@ -210,6 +210,40 @@ class ConsumerConfig(Strict):
     competitor_sov_dampening: Prob = Field(description="media effect lost at 100% competitor share of voice")
 
 
+DaySpan = tuple[int, int]
+
+
+class FunnelTiming(Strict):
+    """How long the pipeline's steps take (days; a span [lo, hi] is drawn uniformly)."""
+
+    contact_attempts: DaySpan = Field(description="calls / emails before contact (a count, not days)")
+    qualify_days: DaySpan = Field(description="contact to QUALIFIED")
+    purchase_without_drive_days: DaySpan = Field(description="lead to purchase for a lead that books no drive")
+    drive_after_booking_days: DaySpan = Field(description="booking to the drive (walk-ins and events drive at once)")
+    purchase_delay_mean_days: float = Field(gt=0, description="mean of the exponential wait from drive to purchase")
+    negotiation_days: int = Field(ge=0, description="drive to NEGOTIATION for a driver who does not buy")
+    lost_after_drive_days: int = Field(ge=0, description="drive to LOST")
+    rebook_after_days: int = Field(ge=0, description="missed drive to the new booking")
+    max_rebookings: int = Field(ge=0)
+    fleet_day_days: DaySpan = Field(description="fleet enquiry to the fleet test-drive day")
+    fleet_negotiation_days: int = Field(ge=0)
+    fleet_lost_days: int = Field(ge=0)
+    fleet_delivery_start_days: DaySpan = Field(description="fleet day to the first delivered unit")
+    fleet_unit_spacing_days: int = Field(ge=0, description="days between the deliveries of a fleet order's units")
+    fleet_delivery_window_days: int = Field(gt=0, description="deliveries of one order wrap within this window")
+    referral_days: DaySpan = Field(description="sale to the referred friend's purchase")
+
+
+class LeadScoring(Strict):
+    """Lead score = base of the source + noise; the score scales qualification and purchase."""
+
+    base_by_source: dict[str, Annotated[int, Field(ge=1, le=100)]]
+    spread: tuple[float, float] = Field(description="half-widths of the two uniform noise terms")
+    effect: tuple[float, float] = Field(description="multiplier = effect[0] + effect[1] x score / 100")
+    eager_sources: list[str] = Field(description="sources whose leads book drives more readily")
+    eager_booking_mult: float = Field(gt=0)
+
+
 class FunnelConfig(Strict):
     configurator_live: dt.date
     configurator_start_rate: dict[str, Prob] = Field(description="website channel -> P(configurator start | session)")
@@ -240,6 +274,8 @@ class FunnelConfig(Strict):
     response_hours_p90: float = Field(gt=0)
     launch_dealer_pull_days: int = Field(ge=0, description="days after launch in which launch dealers attract sales")
     launch_dealer_pull: float = Field(gt=0, description="weight of a launch dealer against another open dealer then")
+    timing: FunnelTiming
+    scoring: LeadScoring
 
 
 class SalesConfig(Strict):

@@ -20,9 +20,7 @@ import pandas as pd
 from sim.config import World
 from sim.rng import Streams
 
-SCORE_BY_SOURCE = {"website_configurator": 62, "website_test_drive": 66, "meta_lead_form": 45,
-                   "google_lead": 55, "linkedin_lead": 50, "event_signup": 52, "dealer_walk_in": 70,
-                   "phone_enquiry": 60, "fleet_enquiry": 64}
+Z90 = 1.2816  # the standard normal's 90th percentile: median and p90 give the lognormal's sigma
 TD_SOURCE = {"dealer_walk_in": "dealer", "event_signup": "event", "fleet_enquiry": "fleet_day"}
 
 
@@ -118,7 +116,9 @@ class Pipeline:
         u = self.streams.generator("lead", consumer, day, source).random(24)
         if model is None:
             model = self.model_keys[bisect.bisect_left(self.model_cdf, u[0])]
-        score = min(max(round(SCORE_BY_SOURCE[source] + 18 * (u[1] - 0.5) * 2 + 10 * (u[2] - 0.5)), 1), 100)
+        sc = self.f.scoring
+        noise = sc.spread[0] * (u[1] - 0.5) * 2 + sc.spread[1] * (u[2] - 0.5) * 2
+        score = min(max(round(sc.base_by_source[source] + noise), 1), 100)
         lead = Lead(len(self.leads), consumer, day, market, self.region_of_consumer(consumer), source, model, score, u,
                     status_day=day)
         self.leads.append(lead)
@@ -126,13 +126,14 @@ class Pipeline:
         return lead
 
     def _score_mult(self, lead: Lead) -> float:
-        return 0.4 + 1.2 * lead.score / 100
+        lo, slope = self.f.scoring.effect
+        return lo + slope * lead.score / 100
 
     def _contact(self, lead: Lead) -> None:
         f, u = self.f, lead.u
-        sigma = np.log(f.response_hours_p90 / f.response_hours_median) / 1.2816
+        sigma = np.log(f.response_hours_p90 / f.response_hours_median) / Z90
         lead.first_response_hours = float(f.response_hours_median * np.exp(sigma * _probit(u[3])))
-        lead.contact_attempts = 1 + int(u[4] * 4)
+        lead.contact_attempts = _span(u[4], f.timing.contact_attempts)
         if u[5] >= f.lead_contacted:
             lead.contacted = False
             lead.first_response_hours = None
@@ -142,14 +143,13 @@ class Pipeline:
         if u[6] >= min(1.0, f.lead_qualified * self._score_mult(lead)):
             return
         lead.qualified = True
-        self._set_status(lead, "QUALIFIED", lead.created + 1 + int(u[7] * 3))
+        self._set_status(lead, "QUALIFIED", lead.created + _span(u[7], f.timing.qualify_days))
         prelaunch = lead.created < self.launch_day[lead.market]
         p_book = f.qualified_booking * (f.prelaunch_booking_factor if prelaunch else 1.0) * self._booking_mult(lead)
         if lead.source == "fleet_enquiry":
             self._fleet(lead)
         elif u[8] < min(1.0, p_book):
-            lo, hi = f.booking_lead_days
-            delay = 0 if lead.source == "dealer_walk_in" else lo + int(u[9] * (hi - lo + 1))
+            delay = 0 if lead.source == "dealer_walk_in" else _span(u[9], f.booking_lead_days)
             when = max(lead.created + delay, self._first_open_day(lead.market))
             if when == lead.created:
                 self._book(lead, when, 0)  # a walk-in drives today, at the showroom they walked into
@@ -157,10 +157,11 @@ class Pipeline:
                 self.tasks[when].append(("book", lead.idx, 0))
         elif u[10] < (f.purchase_without_drive * self.calib.purchase_scale[lead.market] * self._score_mult(lead)
                       * (f.prelaunch_booking_factor if prelaunch else 1.0)):
-            self._schedule_sale(lead, lead.created + 7 + int(u[11] * 60), None, "website")
+            self._schedule_sale(lead, lead.created + _span(u[11], f.timing.purchase_without_drive_days), None, "website")
 
     def _booking_mult(self, lead: Lead) -> float:
-        return 1.3 if lead.source in ("dealer_walk_in", "event_signup", "website_test_drive") else 1.0
+        sc = self.f.scoring
+        return sc.eager_booking_mult if lead.source in sc.eager_sources else 1.0
 
     def _set_status(self, lead: Lead, status: str, day: int) -> None:
         if day < self.n_days:
@@ -169,23 +170,23 @@ class Pipeline:
     # ------------------------------------------------------------------ fleet
     def _fleet(self, lead: Lead) -> None:
         f, u = self.f, lead.u
-        when = max(lead.created + 5 + int(u[9] * 10), self._first_open_day(lead.market))
+        when = max(lead.created + _span(u[9], f.timing.fleet_day_days), self._first_open_day(lead.market))
         self.tasks[when].append(("fleet_day", lead.idx, 0))
 
     def _fleet_outcome(self, lead: Lead, dealer, day: int) -> None:
         f, u = self.f, lead.u
         if u[12] >= f.fleet_win:
             if u[13] < f.negotiation_without_sale:
-                self._set_status(lead, "NEGOTIATION", day + 7)
+                self._set_status(lead, "NEGOTIATION", day + f.timing.fleet_negotiation_days)
             else:
-                self._set_status(lead, "LOST", day + 14)
+                self._set_status(lead, "LOST", day + f.timing.fleet_lost_days)
             return
-        lo, hi = f.fleet_units
-        units = lo + int(u[14] * (hi - lo + 1))
+        units = _span(u[14], f.fleet_units)
         sale_type = "salary_sacrifice" if u[15] < f.salary_sacrifice_share_of_fleet_wins else "fleet"
-        start = day + 14 + int(u[16] * 30)
+        t = f.timing
+        start = day + _span(u[16], t.fleet_delivery_start_days)
         for k in range(units):
-            self._schedule_sale(lead, start + (k * 3) % 40, dealer.dealer_id, "fleet_enquiry", sale_type=sale_type,
+            self._schedule_sale(lead, start + (k * t.fleet_unit_spacing_days) % t.fleet_delivery_window_days, dealer.dealer_id, "fleet_enquiry", sale_type=sale_type,
                                 unit=k)
 
     # ------------------------------------------------------------------ drives and sales
@@ -197,7 +198,7 @@ class Pipeline:
             return
         weekend = u[1] < self.f.weekend_share
         same_day = (lead.source == "dealer_walk_in" and attempt == 0) or td_source == "event"
-        earliest = day if same_day else day + 1 + int(u[2] * 5)
+        earliest = day if same_day else day + _span(u[2], self.f.timing.drive_after_booking_days)
         slot = dealer.book(earliest, weekend, self.weekday)
         td = {"td": len(self.drives), "lead": lead.idx, "dealer": dealer.dealer_id, "booking_day": day,
               "drive_day": slot, "model": lead.model, "attempt": attempt, "u": u,
@@ -227,18 +228,18 @@ class Pipeline:
             if td["source"] == "dealer":
                 p = max(p, f.walk_in_purchase * self.calib.purchase_scale[lead.market])
             if u[4] < p:
-                delay = 1 + int(-np.log(1 - u[5]) * 18) % f.purchase_window_days
+                delay = 1 + int(-np.log(1 - u[5]) * f.timing.purchase_delay_mean_days) % f.purchase_window_days
                 td["sale_day"] = day + delay
                 src = "walk_in" if lead.source == "dealer_walk_in" else "test_drive"
                 self._set_status(lead, "NEGOTIATION", day + max(1, delay // 2))
                 self._schedule_sale(lead, day + delay, td["dealer"], src, td=td)
             elif u[6] < f.negotiation_without_sale:
-                self._set_status(lead, "NEGOTIATION", day + 5)
+                self._set_status(lead, "NEGOTIATION", day + f.timing.negotiation_days)
             else:
-                self._set_status(lead, "LOST", day + 21)
+                self._set_status(lead, "LOST", day + f.timing.lost_after_drive_days)
             return
-        if u[7] < f.rebook_after_miss and td["attempt"] < 2:
-            self.tasks[day + 3].append(("book", lead.idx, td["attempt"] + 1))
+        if u[7] < f.rebook_after_miss and td["attempt"] < f.timing.max_rebookings:
+            self.tasks[day + f.timing.rebook_after_days].append(("book", lead.idx, td["attempt"] + 1))
 
     def _schedule_sale(self, lead: Lead | None, day: int, dealer_id: str | None, source: str, *,
                        sale_type: str = "retail", td: dict | None = None, unit: int = 0, market: str | None = None,
@@ -275,7 +276,8 @@ class Pipeline:
         if info["source"] != "referral" and info["unit"] == 0:
             u = self.streams.generator("referral", sale["consumer"], day).random(2)
             if u[0] < self.f.referral_per_sale:
-                self._schedule_sale(None, day + 7 + int(u[1] * 40), dealer_id, "referral", market=market)
+                self._schedule_sale(None, day + _span(u[1], self.f.timing.referral_days), dealer_id, "referral",
+                                    market=market)
 
     def _dealer(self, dealer_id: str):
         return self.by_id[dealer_id]
@@ -295,8 +297,7 @@ class Pipeline:
                 if dealer is None:
                     self.tasks[day + 7].append(("fleet_day", idx, 0))
                     continue
-                lo, hi = self.f.fleet_day_drivers
-                drivers = lo + int(u[18] * (hi - lo + 1))
+                drivers = _span(u[18], self.f.fleet_day_drivers)
                 for k in range(drivers):
                     self._book(lead, day, 10 + k, td_source="fleet_day")
                 self._fleet_outcome(lead, dealer, day)
@@ -314,6 +315,12 @@ class Pipeline:
     def end_of_day(self, day: int) -> None:
         for _kind, idx, arg in self._take(day, ("sale",)):
             self._sell(idx, arg, day)
+
+
+def _span(u: float, span: tuple[int, int]) -> int:
+    """An integer uniformly in [lo, hi] from one uniform draw."""
+    lo, hi = span
+    return lo + int(u * (hi - lo + 1))
 
 
 def _probit(u: float) -> float:
