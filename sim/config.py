@@ -195,6 +195,7 @@ class DealerConfig(Strict):
 class ConsumerConfig(Strict):
     age_bands: dict[str, Prob]
     device: dict[str, Prob]
+    device_loyalty: Prob = Field(description="P(a visit uses the consumer's own device) (else any device)")
     fleet_decision_maker_share: Prob
     interest_shape: float = Field(gt=0, description="gamma shape of consumer interest heterogeneity")
     in_market_share: Prob = Field(description="share of consumers in market on day one")

@@ -223,7 +223,9 @@ class LaunchModel(mesa.Model):
         if not len(who):
             return
         u = session_u[:, who]
-        device = np.where(u[0] < 0.85, pop.device[who], (u[1] * len(pop.devices)).astype(int) % len(pop.devices))
+        n_dev = len(pop.devices)
+        any_device = (u[1] * n_dev).astype(int) % n_dev
+        device = np.where(u[0] < self.world.consumers.device_loyalty, pop.device[who], any_device)
         market = pop.market[who]
         new = ~pop.visited[who]
         pop.visited[who] = True
