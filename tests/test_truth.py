@@ -15,13 +15,13 @@ SMALL = ["run.population=20000"]
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_world("baseline", SMALL)
+def world(small_world):
+    return small_world
 
 
 @pytest.fixture(scope="module")
-def plan(world):
-    return LaunchModel(world).run()
+def plan(small_model):
+    return small_model
 
 
 def test_rerunning_the_plan_is_identical(world, plan):

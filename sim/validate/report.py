@@ -49,13 +49,8 @@ def _extract_summary(report: ValidationReport) -> list[str]:
 def _checks_section(report: ValidationReport) -> list[str]:
     lines = ["## Hard invariants (priority 1)", "", "| check | verdict |", "|---|---|"]
     lines += [f"| {_cell(c.name)} | {'pass' if c.passed else 'FAIL'} |" for c in report.checks]
-    failing = [c for c in report.checks if not c.passed]
-    if failing:
-        lines += ["", "### Failures", ""]
-        for c in failing:
-            lines.append(f"- **{c.name}**")
-            lines += [f"  - {m}" for m in c.messages]
-    return lines + [""]
+    failing = [(c.name, c.messages) for c in report.checks if not c.passed]
+    return lines + _detail_list("Failures", failing) + [""]
 
 
 def _targets_section(report: ValidationReport) -> list[str]:
@@ -72,13 +67,19 @@ def _targets_section(report: ValidationReport) -> list[str]:
         verdict = f"{r.verdict} ({r.lost_to})" if r.lost_to else r.verdict
         lines.append(f"| {t.priority} | {_cell(t.key)} | {_cell(t.extract)} | {_cell(t.measure)} | "
                      f"{_cell(r.goal.describe(t.unit))} | {_cell(achieved)} | {verdict} | {'yes' if r.enforced else 'no'} |")
-    detailed = [r for r in report.targets if r.details and r.verdict != PASS]
-    if detailed:
-        lines += ["", "### Details", ""]
-        for r in detailed:
-            lines.append(f"- **{r.target.key}**")
-            lines += [f"  - {d}" for d in r.details]
-    return lines + [""]
+    detailed = [(r.target.key, r.details) for r in report.targets if r.details and r.verdict != PASS]
+    return lines + _detail_list("Details", detailed) + [""]
+
+
+def _detail_list(title: str, items: list[tuple[str, list[str]]]) -> list[str]:
+    """A sub-section listing each named item with its messages (nothing when there are none)."""
+    if not items:
+        return []
+    lines = ["", f"### {title}", ""]
+    for name, messages in items:
+        lines.append(f"- **{name}**")
+        lines += [f"  - {m}" for m in messages]
+    return lines
 
 
 def _first_message(failure: str, limit: int = 300) -> str:
