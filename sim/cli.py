@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.config import ConfigError, load_world
+from sim.world.config import ConfigError, load_world
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,7 +99,7 @@ def _run(args) -> int:
     reports = []
 
     def finalize(tmp: Path) -> None:
-        from sim.docs import write_docs
+        from sim.exporters.docs import write_docs
         from sim.validate import validate_dir, write_report
 
         write_docs(tmp, world)
@@ -123,7 +123,7 @@ def _run(args) -> int:
 def _charts(out: Path, world) -> None:
     """The visual report (optional extra `report`): skipped, with a note, without matplotlib."""
     try:
-        from sim.report import write_report as write_charts
+        from sim.exporters.report import write_report as write_charts
 
         write_charts(out, seasonality=list(world.media.monthly_seasonality))
     except ImportError as exc:
@@ -206,7 +206,7 @@ def _compare(args) -> int:
         other = args.against_out or Path("outputs") / load_world(args.against).name
         scenarios.append(_scenario_outcome(run, other, args.against))
     result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios)
-    from sim.mmm_formats import write_all
+    from sim.exporters.formats import write_all
 
     write_all(run, run / "recover" / "formats",
               population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})

@@ -35,7 +35,7 @@ def daily_spend(model, channels: list[str], market: str | None = None) -> np.nda
 
 
 def daily_sessions(model, web_channels: list[str], market: str | None = None) -> np.ndarray:
-    from sim.consumers import WEB_CHANNELS
+    from sim.engine.consumers import WEB_CHANNELS
 
     cols = [WEB_CHANNELS.index(c) for c in web_channels]
     s = model.sessions[:, :, cols, :]

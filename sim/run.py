@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.config import World, config_hash
-from sim.context import competitor_spend, economic_indicators
+from sim.world.config import World, config_hash
+from sim.world.context import competitor_spend, economic_indicators
 from sim.exporters import mmm, pipeline
-from sim.model import LaunchModel
+from sim.engine.model import LaunchModel
 
 PIPELINE_TABLES = ("website_analytics", "configurator_sessions", "leads", "test_drives", "vehicle_sales", "events")
 
@@ -40,7 +40,7 @@ def _outcomes(model: LaunchModel) -> pd.DataFrame:
 
 
 def _our_monthly_uk_spend(delivered: pd.DataFrame) -> pd.DataFrame:
-    from sim.context import channel_group
+    from sim.world.context import channel_group
 
     uk = delivered[delivered["market"] == "UK"]
     kinds = {"tv": "traditional", "ooh": "traditional", "print": "traditional", "radio": "traditional", "events": "events"}
@@ -51,7 +51,7 @@ def _our_monthly_uk_spend(delivered: pd.DataFrame) -> pd.DataFrame:
 
 def export_tables(world: World, model: LaunchModel) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Every raw and mmm table, and the contract documents, from one simulated world."""
-    from sim.contracts import render_contracts, sla_tracking
+    from sim.exporters.contracts import render_contracts, sla_tracking
     from sim.exporters import export_media
 
     streams = model.streams

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import load_world
+from sim.world.config import load_world
 from sim.run import export_tables, simulate
 
 SMALL = ["run.population=20000"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.config import ConfigError, load_world
+from sim.world.config import ConfigError, load_world
 
 
 def test_baseline_loads_with_extract_budgets():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.config import load_world
-from sim.contracts import commitment_reconciliation
+from sim.world.config import load_world
+from sim.exporters.contracts import commitment_reconciliation
 from sim.run import csv_bytes, export_tables, simulate
 
 SMALL = ["run.population=20000"]

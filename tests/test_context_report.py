@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from sim.config import load_world
-from sim.context import (
+from sim.world.config import load_world
+from sim.world.context import (
     COMPETITOR_CHANNELS, COMPETITOR_COLUMNS, ECONOMIC_COLUMNS, Trajectory, build_daily_context,
     channel_group, competitor_spend, economic_indicators,
 )
-from sim.report import FUNNEL_CHART, SEASONALITY_CHART, WEEKLY_CHART, ReportDependencyError, write_report
+from sim.exporters.report import FUNNEL_CHART, SEASONALITY_CHART, WEEKLY_CHART, ReportDependencyError, write_report
 
 SEEDS = (0, 1, 2, 3, 4)
 
@@ -260,7 +260,7 @@ def test_write_report_is_byte_identical_on_a_second_call(tmp_path):
 
 
 def test_seasonality_table_recovers_the_configured_shape(tmp_path):
-    from sim.report import seasonality_table
+    from sim.exporters.report import seasonality_table
     run = _fabricate_run(tmp_path / "run")
     spend = pd.read_csv(run / "mmm" / "weekly_channel_spend.csv")
     table = seasonality_table(spend, MULTIPLIERS)
@@ -291,6 +291,6 @@ def test_report_takes_the_multipliers_from_the_manifest_scenario(tmp_path, world
 
 
 def test_a_bad_context_value_is_reported_with_its_key():
-    from sim.config import ConfigError
+    from sim.world.config import ConfigError
     with pytest.raises(ConfigError, match=r"context\.competitors\.BYD\.channel_mix.*sum to 1"):
         load_world("baseline", overrides=["context.competitors.BYD.channel_mix.tv=0.9"])

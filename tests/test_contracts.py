@@ -14,11 +14,11 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.config import ConfigError, load_world
-from sim.contracts import (agency_report_log, commitment_reconciliation, deal_cpp, incident_factor, render_contracts,
-                           site_rate, sla_tracking)
-from sim.contracts.numbering import number_document
-from sim.contracts.terms import scheduled_owner_shares
+from sim.world.config import ConfigError, load_world
+from sim.exporters.contracts import agency_report_log, commitment_reconciliation, render_contracts, sla_tracking
+from sim.world.prices import deal_cpp, incident_factor, site_rate
+from sim.exporters.contracts.numbering import number_document
+from sim.world.vendors import scheduled_owner_shares
 
 TV_COLUMNS = ["date_week_start", "broadcaster", "daypart", "market", "spot_length_seconds", "spots_aired", "grps",
               "reach_000", "reach_pct", "avg_frequency", "cpp", "spend", "programme_name"]
@@ -277,5 +277,5 @@ def test_invalid_incident_names_the_key():
 
 
 def test_terms_module_does_not_import_the_world_model():
-    code = "import sys, sim.contracts.terms; sys.exit('sim.config' in sys.modules)"
+    code = "import sys, sim.world.vendors; sys.exit('sim.world.config' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

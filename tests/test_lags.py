@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import load_world
+from sim.world.config import load_world
 from sim.diagnostics import daily_sessions, daily_spend, lag_profile, peak_lag
-from sim.model import LaunchModel
+from sim.engine.model import LaunchModel
 
 
 @pytest.fixture(scope="module")

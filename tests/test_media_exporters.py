@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.config import load_world
+from sim.world.config import load_world
 from sim.exporters import MEDIA_TABLES, export_media
 from sim.exporters.media_common import largest_remainder, platform_outcomes
 from sim.exporters.traditional import tv_performance
-from sim.media.delivery import deliver
-from sim.media.plan import build_plan
-from sim.rng import Streams
+from sim.engine.delivery import deliver
+from sim.engine.plan import build_plan
+from sim.world.streams import Streams
 from sim.schemas import columns, schema_for
 
 CHANNEL_OF = {

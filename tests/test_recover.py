@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 from scipy.stats import spearmanr
 
-from sim.mmm_formats import (CONTROLS, MEDIA_SOURCES, weekly_geo_panel, week_index, write_meridian,
+from sim.exporters.formats import (CONTROLS, MEDIA_SOURCES, weekly_geo_panel, week_index, write_meridian,
                              write_pymc_marketing)
 from sim.recover import (RecoverConfig, ScenarioOutcome, fit_mmm, predict, predicted_effect, recover,
                          scenario_check, scorecard, summarise, write_scorecard)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.config import SCENARIO_DIR, load_world
+from sim.world.config import SCENARIO_DIR, load_world
 from sim.validate import validate_dir
 
 SCENARIOS = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml") if p.stem != "baseline")

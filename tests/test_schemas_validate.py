@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.config import load_world
-from sim.docs import datapackage, write_docs
+from sim.world.config import load_world
+from sim.exporters.docs import datapackage, write_docs
 from sim.schemas import CHANNELS, RAW_TABLES, TABLES, columns, schema_for
 from sim.validate import (FAIL, LOST, PASS, Goal, RunData, Target, about, above, evaluate, validate_dir,
                           write_report)

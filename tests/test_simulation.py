@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.consumers import WEB_CHANNELS
-from sim.model import Interventions
+from sim.engine.consumers import WEB_CHANNELS
+from sim.engine.model import Interventions
 from sim.run import csv_bytes, export_tables, simulate
 
 

@@ -7,8 +7,8 @@ import concurrent.futures as cf
 import numpy as np
 import pytest
 
-from sim.config import load_world
-from sim.model import Interventions, LaunchModel
+from sim.world.config import load_world
+from sim.engine.model import Interventions, LaunchModel
 from sim.truth import RunSpec, _simulate_outcomes, compute_truth, outcomes
 
 SMALL = ["run.population=20000"]

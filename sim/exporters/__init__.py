@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from sim.config import World
+from sim.world.config import World
 from sim.exporters import digital, traditional
 
 MEDIA_TABLES = {**digital.TABLES, **traditional.TABLES}

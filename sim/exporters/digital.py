@@ -13,12 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import World
+from sim.world.config import World
 from sim.exporters.media_common import (
     FREQUENCY_DECIMALS, MONEY_DECIMALS, PRICE_DECIMALS, RATE_DECIMALS, add_delivery_metrics, attribute,
     channel_rows, draw, finish, platform_outcomes, ratio, reporting, thin,
 )
-from sim.rng import stable_id
+from sim.world.streams import stable_id
 
 SEARCH = "search"
 VIDEO_CREATIVE = "video_pre-roll"

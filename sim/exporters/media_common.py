@@ -1,6 +1,6 @@
 """What the ten media exporters share: money rounding, derived metrics, outcomes, reporting noise.
 
-The exporters are views of the delivered plan (:func:`sim.media.delivery.deliver`): they never
+The exporters are views of the delivered plan (:func:`sim.engine.delivery.deliver`): they never
 change spend, impressions or clicks. Every ratio a table shows (CTR, CPM, CPC, ...) is computed
 from the very counts and the very (rounded) spend written beside it, so a reader who recomputes
 ``clicks / impressions`` gets the published CTR. Rounding spend to pennies uses the largest
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import World
+from sim.world.config import World
 from sim.schemas import columns
 
 PENNIES_PER_GBP = 100

@@ -11,20 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import World
+from sim.world.config import World
 from sim.transforms import geometric_adstock
+from sim.world.calendar import N_WEEKS, week_of, week_starts
 
 CHANNELS = ("tv", "ooh", "print", "radio", "meta", "google", "dv360", "tiktok", "youtube", "linkedin", "events")
-N_WEEKS = 52
-
-
-def week_of(world: World, dates: pd.Series) -> np.ndarray:
-    days = (pd.to_datetime(dates) - pd.Timestamp(world.run.start)).dt.days.to_numpy()
-    return np.minimum(days // 7, N_WEEKS - 1)
-
-
-def week_starts(world: World) -> list[str]:
-    return [(pd.Timestamp(world.run.start) + pd.Timedelta(days=7 * k)).strftime("%Y-%m-%d") for k in range(N_WEEKS)]
 
 
 def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:

@@ -15,9 +15,9 @@ import functools
 import numpy as np
 import pandas as pd
 
-from sim.config import World
-from sim.consumers import WEB_CHANNELS
-from sim.rng import Streams
+from sim.world.config import World
+from sim.engine.consumers import WEB_CHANNELS
+from sim.world.streams import Streams
 
 # Reporting ranges from the extract (GA4-style session metrics); they never feed the simulation.
 BOUNCE = {"paid_search": (0.35, 0.50), "social_paid": (0.55, 0.70), "social_organic": (0.55, 0.70),

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import World
-from sim.contracts import site_rate
+from sim.world.config import World
+from sim.world.prices import site_rate
 from sim.exporters.media_common import (
     FREQUENCY_DECIMALS, MONEY_DECIMALS, PER_MILLE, PENNIES_PER_GBP, PRICE_DECIMALS, attribute, capped_reach,
     channel_rows, draw, finish, largest_remainder, ratio, region_adults_000, reporting, round_money, week_start,

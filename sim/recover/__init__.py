@@ -6,10 +6,10 @@
 * :mod:`sim.recover.scorecard`: recovered-versus-true tables, Spearman rank agreement,
   scenario checks, and the scorecard files (csv, md, png).
 * :mod:`sim.recover.pipeline`: ``recover`` / ``recover_run`` tie them together for a run.
-* :mod:`sim.recover.config`: ``RecoverConfig``, the ``[mmm.recover]`` section.
+* :mod:`sim.world.mmm`: ``RecoverConfig``, the ``[mmm.recover]`` section.
 """
 
-from sim.recover.config import RecoverConfig
+from sim.world.mmm import RecoverConfig
 from sim.recover.fit import FittedMMM, fit_mmm, predict, predicted_effect
 from sim.recover.pipeline import Recovery, ScenarioOutcome, fit_targets, recover, recover_run
 from sim.recover.scorecard import scenario_check, scenario_table, scorecard, summarise, write_scorecard

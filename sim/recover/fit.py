@@ -7,7 +7,7 @@ For a weekly target ``y_t`` (revenue, web sessions, leads) and channels ``c``:
 
 * ``adstock`` and ``hill`` are :mod:`sim.transforms.adstock` and :mod:`sim.transforms.saturation`;
   each channel's ``decay_c`` and ``K_c`` are chosen from the grids of
-  :class:`~sim.recover.config.RecoverConfig` by coordinate descent (one channel at a time,
+  :class:`~sim.world.mmm.RecoverConfig` by coordinate descent (one channel at a time,
   all others held, best penalised fit wins; a few sweeps).
 * ``z_k`` are the controls, standardised over the fitted weeks; their signs are free.
 * Coefficients solve a bounded least-squares problem with an L2 (ridge) penalty, written
@@ -33,7 +33,7 @@ import pandas as pd
 from scipy.optimize import lsq_linear
 
 from sim.transforms.adstock import geometric_adstock
-from sim.recover.config import RecoverConfig
+from sim.world.mmm import RecoverConfig
 from sim.transforms.saturation import hill
 
 WEEK = "week_start"

@@ -17,7 +17,7 @@ from sim.validate.formatting import SHOWN_ROWS, quote, rows_message
 from sim.validate.results import CheckResult
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 
 def check_files(out_dir: Path) -> list[CheckResult]:

@@ -18,7 +18,7 @@ from sim.validate.measures import months, ratio, rows_where, share_of
 from sim.validate.tables import NotMeasurable, RunData
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 
 def lead_stage_share(stage: str) -> Callable[[RunData], float]:

@@ -22,7 +22,7 @@ from sim.validate.goals import Goal, about, between
 from sim.validate.tables import Measured, NotMeasurable, RunData
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 
 def rows_where(df: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from sim.validate.formatting import fmt
 from sim.validate.goals import Goal
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
     from sim.validate.tables import RunData
 
 PASS, FAIL, LOST, UNMEASURED = "pass", "fail", "lost-to-higher-priority", "not measured"

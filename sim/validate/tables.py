@@ -21,7 +21,7 @@ from sim.schemas import CHANNEL_TABLES, CHANNELS, RAW_DIR, TABLES, TableSpec, co
 from sim.validate.formatting import SHOWN_ROWS, line, quote, rows_message
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 
 class NotMeasurable(Exception):

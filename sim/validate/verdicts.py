@@ -23,7 +23,7 @@ from sim.validate.tables import Measured, NotMeasurable, RunData, read_table, sc
 from sim.validate.targets import TARGETS
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 
 def load_frames(out_dir: Path) -> tuple[dict[str, pd.DataFrame], list[CheckResult]]:

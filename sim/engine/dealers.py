@@ -8,7 +8,7 @@ import datetime as dt
 import mesa
 import numpy as np
 
-from sim.config import DealerConfig
+from sim.world.config import DealerConfig
 
 
 class DealerAgent(mesa.Agent):

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.contracts.pricing import commitment_scale, deal_cpp, site_rate
-from sim.contracts.terms import CHANNEL_OWNER_COLUMN, Contract, VendorsConfig
+from sim.world.prices import commitment_scale, deal_cpp, site_rate
+from sim.world.vendors import CHANNEL_OWNER_COLUMN, Contract, VendorsConfig
 
 TV_WEEK_DAYS = 7
 CHANNEL_TABLE = {"tv": "tv_performance", "ooh": "ooh_performance", "dv360": "dv360"}

@@ -2,20 +2,20 @@
 
 Every commercial figure comes from the scenario's vendor terms (commitments scaled to the
 world's channel budget); every figure about what was delivered in the year comes from the
-media tables, through :mod:`sim.contracts.measure` and :mod:`sim.contracts.schedules`.
+media tables, through :mod:`sim.exporters.contracts.measure` and :mod:`sim.exporters.contracts.schedules`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from sim.contracts.facts import Facts
-from sim.contracts.measure import owner_rows, total_media_spend
-from sim.contracts.schedules import (billings_table, ooh_delivery_table, report_calendar, site_package_table,
+from sim.exporters.contracts.facts import Facts
+from sim.exporters.contracts.measure import owner_rows, total_media_spend
+from sim.exporters.contracts.schedules import (billings_table, ooh_delivery_table, report_calendar, site_package_table,
                                      tv_delivery_table)
-from sim.contracts.terms import (CEILING_MEASURES, AgencyTerms, AirtimeContract, BvodAddendum, DoohContract,
+from sim.world.vendors import (CEILING_MEASURES, AgencyTerms, AirtimeContract, BvodAddendum, DoohContract,
                                  OohContract, PartnershipContract)
-from sim.contracts.text import bullets, listing, long_date, md_table, money, pct, roman_list, times
+from sim.exporters.contracts.text import bullets, listing, long_date, md_table, money, pct, roman_list, times
 
 
 # --------------------------------------------------------------------------- common to every contract

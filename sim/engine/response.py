@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import ChannelConfig, World
+from sim.world.config import ChannelConfig, World
 from sim.transforms import geometric_adstock, hill
 
 

@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import World
-from sim.consumers import WEB_CHANNELS
-from sim.exporters.mmm import N_WEEKS, week_starts
+from sim.world.config import World
+from sim.engine.consumers import WEB_CHANNELS
+from sim.world.calendar import N_WEEKS, week_starts
 from sim.exporters.pipeline import sale_revenue
-from sim.model import Interventions, LaunchModel
+from sim.engine.model import Interventions, LaunchModel
 
 MARGINAL_STEP = 0.10
 KPIS = ("sessions", "leads", "test_drives", "units", "revenue_gbp",
@@ -128,8 +128,8 @@ def compute_truth(world: World, executor: cf.Executor | None = None, progress=No
 
 
 def _plan_spend(world: World) -> dict[str, float]:
-    from sim.media.plan import build_plan
-    from sim.rng import Streams
+    from sim.engine.plan import build_plan
+    from sim.world.streams import Streams
 
     plan = build_plan(world, Streams(world.run.seed))
     return {c: float(plan.loc[plan["channel"] == c, "spend"].sum()) for c in world.media.channels}

@@ -1,7 +1,7 @@
 """The schedules of the contracts that report delivery: tables measured from the year's media data.
 
 Rate cards and commitments come from the terms; these tables come from the media tables
-(through :mod:`sim.contracts.measure`) so that what a contract says was delivered is what
+(through :mod:`sim.exporters.contracts.measure`) so that what a contract says was delivered is what
 the raw CSVs show.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.contracts.facts import Facts
-from sim.contracts.measure import CHANNEL_TABLE, ooh_site_days, owner_rows, tv_weeks
-from sim.contracts.terms import AgencyTerms, Contract
-from sim.contracts.text import long_date, md_table, money
+from sim.exporters.contracts.facts import Facts
+from sim.exporters.contracts.measure import CHANNEL_TABLE, ooh_site_days, owner_rows, tv_weeks
+from sim.world.vendors import AgencyTerms, Contract
+from sim.exporters.contracts.text import long_date, md_table, money
 
 
 def tv_delivery_table(f: Facts) -> str:

@@ -176,7 +176,7 @@ def _configured_seasonality(manifest: dict[str, Any]) -> list[float] | None:
     scenario = manifest.get("scenario")
     if not scenario:
         return None
-    from sim.config import ConfigError, load_world  # the report is optional; keep config out of its import
+    from sim.world.config import ConfigError, load_world  # the report is optional; keep config out of its import
     try:
         world = load_world(scenario, overrides=manifest.get("overrides"), seed=manifest.get("seed"))
     except ConfigError:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.config import World
-from sim.rng import Streams
+from sim.world.config import World
+from sim.world.streams import Streams
 
 WEB_CHANNELS = ("organic_search", "paid_search", "social_paid", "social_organic", "direct",
                 "display", "email", "referral", "video")

@@ -19,7 +19,7 @@ car price in pounds or euros. The CSV's ``*_ppl``, ``*_pkwh`` and ``*_gbp`` colu
 pence / pounds for every country, converted at ``run.eur_per_gbp`` (README decision 4).
 For DE and FR the ``smmt_*`` columns hold that country's national registrations (decision 5).
 
-This module must not import :mod:`sim.config` at import time (``sim.config`` imports it).
+This module must not import :mod:`sim.world.config` at import time (``sim.world.config`` imports it).
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from scipy.interpolate import PchipInterpolator
 
+from sim.world.calendar import horizon_months
+
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 COMPETITOR_CHANNELS: tuple[str, ...] = ("tv", "digital", "ooh", "print", "radio")
 TOTAL_CHANNEL = "total"
@@ -164,11 +166,6 @@ def _streams(rng: np.random.Generator) -> tuple[np.random.Generator, np.random.G
     """Economy and competitor streams, spawned off a copy so the caller's rng never moves."""
     economy, competitors = copy.deepcopy(rng).spawn(2)
     return economy, competitors
-
-
-def horizon_months(world: World) -> pd.PeriodIndex:
-    """The calendar months the run covers, in order."""
-    return pd.period_range(world.run.start, world.run.end, freq="M")
 
 
 def _country(world: World, market: str) -> CountryContext:

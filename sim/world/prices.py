@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.contracts.terms import AirtimeContract, OohContract, VendorsConfig
+from sim.world.vendors import AirtimeContract, OohContract, VendorsConfig
 
 
 def commitment_scale(vendors: VendorsConfig, channel: str, budget_gbp: float) -> float:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.config import World
-from sim.rng import Streams
+from sim.world.config import World
+from sim.world.streams import Streams
 
 Z90 = 1.2816  # the standard normal's 90th percentile: median and p90 give the lognormal's sigma
 TD_SOURCE = {"dealer_walk_in": "dealer", "event_signup": "event", "fleet_enquiry": "fleet_day"}

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.contracts.measure import dv360_days, ooh_site_days, term_window, tv_weeks
-from sim.contracts.terms import (CEILING_MEASURES, AgencyTerms, AirtimeContract, Contract, OohContract,
+from sim.exporters.contracts.measure import dv360_days, ooh_site_days, term_window, tv_weeks
+from sim.world.vendors import (CEILING_MEASURES, AgencyTerms, AirtimeContract, Contract, OohContract,
                                  SlaMetric, VendorsConfig)
-from sim.contracts.text import plural
-from sim.rng import Streams
+from sim.exporters.contracts.text import plural
+from sim.world.streams import Streams
 
 COLUMNS = ["year_month", "vendor", "contract_type", "metric_name", "contracted_value", "actual_value",
            "variance_pct", "in_compliance", "notes"]

@@ -25,7 +25,7 @@ from sim import __version__
 from sim.schemas import CONTRACTS, CONTRACTS_DIR, TABLES, TableSpec, column_meta
 
 if TYPE_CHECKING:
-    from sim.config import World
+    from sim.world.config import World
 
 DOCS_DIR = "docs"
 DICTIONARY_FILE = "data_dictionary.md"

@@ -3,14 +3,14 @@
 The seven contracts of the extract (ITV, Sky, the Sky BVOD addendum, Channel 4, JCDecaux,
 Clear Channel and the media agency) are declared in the scenario with every commercial
 figure: parties, dates, commitments, rate cards, notice periods, SLA thresholds, fees.
-Renderers and the SLA tracker read them from here; :mod:`sim.contracts.pricing` turns them into
+Renderers and the SLA tracker read them from here; :mod:`sim.world.prices` turns them into
 the deal rates and incident factors the media simulation prices its delivery with.
 
 Commitments are written for a reference channel budget (``reference_budget_gbp``); a scenario
 with another budget scales them by ``budget / reference``, so a "double TV" world has TV
 contracts that commit twice the money.
 
-This module must not import :mod:`sim.config` (the World imports it).
+This module must not import :mod:`sim.world.config` (the World imports it).
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import CampaignLine, ChannelConfig, World
-from sim.rng import Streams, stable_id
+from sim.world.config import CampaignLine, ChannelConfig, World
+from sim.world.calendar import day_index
+from sim.world.streams import Streams, stable_id
 
 
 @dataclass
@@ -43,10 +44,6 @@ class Line:
     attributes: dict[str, Any] = field(default_factory=dict)
     region: str | None = None  # exposure restricted to this region (regional radio / OOH)
     fixed_spend: float | None = None  # events: exact spend, spread over active days
-
-
-def day_index(world: World) -> pd.DatetimeIndex:
-    return pd.date_range(world.run.start, world.run.end, freq="D")
 
 
 def market_budgets(world: World, channel: str) -> dict[str, float]:

@@ -2,8 +2,8 @@
 
 Each contract has its own template (``sim/contracts/documents``): its own clause order, defined
 terms, numbering style and schedules. A template names its clauses and cites them by name;
-:mod:`sim.contracts.numbering` numbers them and resolves the citations, including an addendum's
-citations of its parent agreement. Values come from :mod:`sim.contracts.fields`.
+:mod:`sim.exporters.contracts.numbering` numbers them and resolves the citations, including an addendum's
+citations of its parent agreement. Values come from :mod:`sim.exporters.contracts.fields`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim.contracts.documents import agency, channel4, clear_channel, itv, jcdecaux, sky, sky_bvod
-from sim.contracts.facts import Facts
-from sim.contracts.fields import agency_fields, airtime_fields, bvod_fields, common_fields, ooh_fields
-from sim.contracts.measure import commitment_reconciliation
-from sim.contracts.numbering import Numbered, number_document
+from sim.exporters.contracts.documents import agency, channel4, clear_channel, itv, jcdecaux, sky, sky_bvod
+from sim.exporters.contracts.facts import Facts
+from sim.exporters.contracts.fields import agency_fields, airtime_fields, bvod_fields, common_fields, ooh_fields
+from sim.exporters.contracts.measure import commitment_reconciliation
+from sim.exporters.contracts.numbering import Numbered, number_document
 
 DOCUMENTS: dict[str, ModuleType] = {
     "itv": itv, "sky": sky, "sky_bvod": sky_bvod, "channel4": channel4,

@@ -20,16 +20,17 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.config import World
-from sim.consumers import (ARRIVALS, WEB_CHANNELS, ActionDrawer, Components, DayUniforms, build_components,
+from sim.world.config import World
+from sim.engine.consumers import (ARRIVALS, WEB_CHANNELS, ActionDrawer, Components, DayUniforms, build_components,
                             build_population, day_uniforms, update_in_market)
-from sim.context import build_daily_context
-from sim.dealers import DealerAgent
-from sim.media.delivery import deliver, exposures
-from sim.media.plan import build_plan, day_index
-from sim.pipeline import Pipeline
-from sim.response import media_response
-from sim.rng import Streams
+from sim.world.context import build_daily_context
+from sim.engine.dealers import DealerAgent
+from sim.engine.delivery import deliver, exposures
+from sim.engine.plan import build_plan
+from sim.world.calendar import day_index
+from sim.engine.pipeline import Pipeline
+from sim.engine.response import media_response
+from sim.world.streams import Streams
 
 LEAD_SOURCE_OF_ARRIVAL = {"meta_lead_form": "meta_lead_form", "google_lead": "google_lead",
                           "linkedin_lead": "linkedin_lead", "dealer_walk_in": "dealer_walk_in",

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.contracts.measure import term_window
-from sim.contracts.terms import Contract, VendorsConfig
+from sim.exporters.contracts.measure import term_window
+from sim.world.vendors import Contract, VendorsConfig
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import DeliveryRanges, World
-from sim.rng import Streams
+from sim.world.config import DeliveryRanges, World
+from sim.world.streams import Streams
 
 RATE_FIELDS = ("cpm", "ctr", "cpc", "cpv", "view_rate", "completion_rate", "viewability",
                "watch_time_s", "impression_share", "engagement_rate")
@@ -113,7 +113,7 @@ def _programmes(rows: pd.DataFrame, streams: Streams) -> list[str]:
 
 def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, streams: Streams) -> np.ndarray:
     """Linear TV is bought in GRPs at the contracts' deal CPP (by daypart and programme)."""
-    from sim.contracts import deal_cpp
+    from sim.world.prices import deal_cpp
 
     tv = (df["channel"] == "tv").to_numpy()
     df["programme"] = ""
@@ -137,7 +137,7 @@ def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, stre
 
 def _incidents(world: World, df: pd.DataFrame, measure: str) -> np.ndarray:
     """Share of delivery that survives the scenario's declared incidents (outages, shortfalls)."""
-    from sim.contracts import incident_factor
+    from sim.world.prices import incident_factor
 
     factor = np.ones(len(df))
     channels = {inc.channel for inc in world.vendors.incidents if INCIDENT_MEASURE.get(inc.kind) == measure}
@@ -152,7 +152,7 @@ def _incidents(world: World, df: pd.DataFrame, measure: str) -> np.ndarray:
 
 def _event_spend_ratio(world: World, rows: pd.DataFrame) -> np.ndarray:
     """Configured spend weight / planned spend, so planned spend buys the configured impressions."""
-    from sim.media.plan import market_budgets
+    from sim.engine.plan import market_budgets
 
     budgets = market_budgets(world, "events")
     weights: dict[str, float] = {}

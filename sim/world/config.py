@@ -18,11 +18,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.context import ContextConfig
-from sim.contracts.terms import VendorsConfig
-from sim.recover.config import RecoverConfig
+from sim.world.context import ContextConfig
+from sim.world.vendors import VendorsConfig
+from sim.world.mmm import RecoverConfig
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 NonNeg = Annotated[float, Field(ge=0)]
 Prob = Annotated[float, Field(ge=0, le=1)]
