@@ -44,13 +44,13 @@ def calibrate(scenario: str = "baseline", iterations: int = 5, damping: float = 
     steps = []
     for it in range(iterations):
         w = _with(world, action, purchase)
-        model = LaunchModel(w).run()
+        log = LaunchModel(w).run()
         leads = {m: 0 for m in world.markets}
-        for lead in model.pipeline.leads:
+        for lead in log.leads:
             leads[lead.market] += 1
         units = {m: 0 for m in world.markets}
-        for s in model.pipeline.sales:
-            units[s["market"]] += 1
+        for sale in log.sales:
+            units[sale.market] += 1
         steps.append(CalibrationStep(it, leads, units, dict(action), dict(purchase)))
         if progress is not None:
             progress(steps[-1])

@@ -93,8 +93,8 @@ def _run(args) -> int:
         return 2
     with tqdm(total=world.run.days, desc=f"simulating {world.name}", unit="day", disable=args.quiet,
               file=sys.stderr) as bar:
-        model = simulate(world, bar)
-    tables, documents = export_tables(world, model)
+        log = simulate(world, bar)
+    tables, documents = export_tables(world, log)
 
     reports = []
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.log import EventLog
+
 
 def lag_profile(spend: np.ndarray, sessions: np.ndarray, max_lag: int = 21) -> np.ndarray:
     """corr(d spend_t, d sessions_{t+k}) for k = 0 .. max_lag."""
@@ -25,21 +27,18 @@ def peak_lag(spend: np.ndarray, sessions: np.ndarray, max_lag: int = 21) -> int:
     return int(np.argmax(lag_profile(spend, sessions, max_lag)))
 
 
-def daily_spend(model, channels: list[str], market: str | None = None) -> np.ndarray:
-    d = model.delivered[model.delivered["channel"].isin(channels)]
+def daily_spend(log: EventLog, channels: list[str], market: str | None = None) -> np.ndarray:
+    d = log.media[log.media["channel"].isin(channels)]
     if market is not None:
         d = d[d["market"] == market]
-    out = np.zeros(model.n_days)
+    out = np.zeros(log.n_days)
     np.add.at(out, d["day"].to_numpy(), d["spend"].to_numpy())
     return out
 
 
-def daily_sessions(model, web_channels: list[str], market: str | None = None) -> np.ndarray:
-    from sim.engine.consumers import WEB_CHANNELS
-
-    cols = [WEB_CHANNELS.index(c) for c in web_channels]
-    s = model.sessions[:, :, cols, :]
+def daily_sessions(log: EventLog, web_channels: list[str], market: str | None = None) -> np.ndarray:
+    cols = [log.web_channels.index(c) for c in web_channels]
+    s = log.sessions[:, :, cols, :]
     if market is not None:
-        s = s[:, model.markets.index(market)]
-        return s.sum(axis=(1, 2))
+        return s[:, log.market_index(market)].sum(axis=(1, 2))
     return s.sum(axis=(1, 2, 3))

@@ -17,70 +17,25 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.world.config import World, config_hash
-from sim.world.context import competitor_spend, economic_indicators
-from sim.exporters import mmm, pipeline
+from sim.engine.log import EventLog
 from sim.engine.model import LaunchModel
+from sim.exporters import export_tables
+from sim.schemas import columns
+from sim.world.config import World, config_hash
 
-PIPELINE_TABLES = ("website_analytics", "configurator_sessions", "leads", "test_drives", "vehicle_sales", "events")
+__all__ = ["OutputError", "check_writable", "csv_bytes", "export_tables", "simulate", "write_output"]
 
 
 class OutputError(RuntimeError):
     """The output folder cannot be written; nothing was changed."""
 
 
-def simulate(world: World, progress=None, interventions=None) -> LaunchModel:
+def simulate(world: World, progress=None, interventions=None) -> EventLog:
     return LaunchModel(world, interventions).run(progress)
-
-
-def _outcomes(model: LaunchModel) -> pd.DataFrame:
-    df = pd.DataFrame(model.platform_outcomes, columns=["day", "channel", "market", "campaign_id", "metric", "value"])
-    df["date"] = pd.Timestamp(model.world.run.start) + pd.to_timedelta(df["day"], unit="D")
-    return df.groupby(["date", "channel", "market", "campaign_id", "metric"], as_index=False)["value"].sum()
-
-
-def _our_monthly_uk_spend(delivered: pd.DataFrame) -> pd.DataFrame:
-    from sim.world.context import channel_group
-
-    uk = delivered[delivered["market"] == "UK"]
-    kinds = {"tv": "traditional", "ooh": "traditional", "print": "traditional", "radio": "traditional", "events": "events"}
-    group = uk["channel"].map(lambda c: channel_group(kinds.get(c, "digital"), c))
-    df = pd.DataFrame({"year_month": uk["date"].dt.strftime("%Y-%m"), "channel": group, "spend_gbp": uk["spend"]})
-    return df.dropna().groupby(["year_month", "channel"], as_index=False)["spend_gbp"].sum()
-
-
-def export_tables(world: World, model: LaunchModel) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Every raw and mmm table, and the contract documents, from one simulated world."""
-    from sim.exporters.contracts import render_contracts, sla_tracking
-    from sim.exporters import export_media
-
-    streams = model.streams
-
-    def rng_for(name: str) -> np.random.Generator:
-        return streams.generator("export", name)
-
-    raw = export_media(world, model.delivered, _outcomes(model), rng_for)
-    for name in PIPELINE_TABLES:
-        raw[name] = getattr(pipeline, name)(world, model, rng_for(name))
-    raw["dealers"] = pipeline.dealers(world, model, rng_for("dealers"))
-    ctx = streams.generator("context")
-    raw["economic_indicators"] = economic_indicators(world, ctx)
-    raw["competitor_spend"] = competitor_spend(world, ctx, our_monthly_spend=_our_monthly_uk_spend(model.delivered))
-    raw["sla_tracking"] = sla_tracking(world, raw)
-    contracts = render_contracts(world, raw)
-    weekly_spend = mmm.weekly_channel_spend(world, model.delivered)
-    weekly_sales = mmm.weekly_sales(world, raw)
-    tables = {f"raw/{k}.csv": v for k, v in raw.items()}
-    tables["mmm/weekly_channel_spend.csv"] = weekly_spend
-    tables["mmm/weekly_sales.csv"] = weekly_sales
-    tables["mmm/model_ready.csv"] = mmm.model_ready(world, weekly_spend, weekly_sales, raw)
-    return tables, {f"raw/contracts/{k}": v for k, v in contracts.items()}
 
 
 def _ordered(path: str, df: pd.DataFrame) -> pd.DataFrame:
     """Columns in the declared order (schemas are the one home of column lists)."""
-    from sim.schemas import columns
-
     name = Path(path).stem
     declared = columns(name)
     extra = [c for c in df.columns if c not in declared]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.engine.consumers import WEB_CHANNELS
+from sim.world.vocabulary import WEB_CHANNELS
 from sim.engine.model import Interventions
 from sim.run import csv_bytes, export_tables, simulate
 
@@ -18,7 +18,7 @@ def run_with(world, **scale):
 
 
 def test_spend_totals_match_budgets(small_world, small_model):
-    spend = small_model.delivered.groupby("channel")["spend"].sum()
+    spend = small_model.media.groupby("channel")["spend"].sum()
     for name, ch in small_world.media.channels.items():
         assert spend[name] == pytest.approx(ch.budget_gbp, rel=0.05)
     assert spend.sum() == pytest.approx(20_000_000, rel=0.05)
@@ -91,7 +91,7 @@ def test_zero_media_leaves_only_baseline_demand(small_world, small_model):
         assert _sessions(silent, paid).sum() == 0
     assert _sessions(silent, "direct").sum() > 0
     assert silent.sessions.sum() < small_model.sessions.sum()
-    assert len(silent.pipeline.sales) <= len(small_model.pipeline.sales)
+    assert len(silent.sales) <= len(small_model.sales)
 
 
 def test_same_seed_same_bytes_different_seed_different(small_world, small_tables):

@@ -45,7 +45,7 @@ def test_coupling_removing_a_channel_only_removes_its_own_actions(world, plan):
     assert daily_without.sum() < daily_plan.sum()
     # before TV's first spend (awareness and competitors' share of voice react the same day,
     # sessions from 1-3 days later), the two worlds are the same world
-    first_tv = int(plan.delivered.loc[plan.delivered["channel"] == "tv", "day"].min())
+    first_tv = int(plan.media.loc[plan.media["channel"] == "tv", "day"].min())
     assert (daily_without[:first_tv] == daily_plan[:first_tv]).all()
     assert (daily_without[first_tv + 3:] < daily_plan[first_tv + 3:]).any()
 
@@ -54,7 +54,7 @@ def test_tv_has_diminishing_returns(world, plan):
     base = outcomes(world, plan)["sessions"].sum()
     without = _simulate_outcomes(world, RunSpec("without:tv", {"tv": 0.0}))[1]["sessions"].sum()
     more = _simulate_outcomes(world, RunSpec("plus:tv", {"tv": 1.1}))[1]["sessions"].sum()
-    spend = plan.delivered.loc[plan.delivered["channel"] == "tv", "spend"].sum()
+    spend = plan.media.loc[plan.media["channel"] == "tv", "spend"].sum()
     average = (base - without) / spend
     marginal = (more - base) / (0.1 * spend)
     assert 0 < marginal < average

@@ -25,13 +25,8 @@ import pandas as pd
 
 from sim.world.config import World
 from sim.world.streams import Streams
+from sim.world.vocabulary import ARRIVALS, DEALER_ARRIVALS
 
-WEB_CHANNELS = ("organic_search", "paid_search", "social_paid", "social_organic", "direct",
-                "display", "email", "referral", "video")
-LEAD_ARRIVALS = ("meta_lead_form", "google_lead", "linkedin_lead", "dealer_walk_in", "phone_enquiry",
-                 "fleet_enquiry")
-ARRIVALS = WEB_CHANNELS + LEAD_ARRIVALS
-DEALER_ARRIVALS = ("dealer_walk_in", "phone_enquiry")
 
 
 @dataclass

@@ -20,17 +20,19 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.world.config import World
-from sim.engine.consumers import (ARRIVALS, WEB_CHANNELS, ActionDrawer, Components, DayUniforms, build_components,
-                            build_population, day_uniforms, update_in_market)
-from sim.world.context import build_daily_context
+from sim.engine.consumers import (ActionDrawer, Components, DayUniforms, build_components, build_population,
+                                   day_uniforms, update_in_market)
 from sim.engine.dealers import DealerAgent
 from sim.engine.delivery import deliver, exposures
-from sim.engine.plan import build_plan
-from sim.world.calendar import day_index
+from sim.engine.log import Campaign, ConfiguratorSession, EventLog
 from sim.engine.pipeline import Pipeline
+from sim.engine.plan import build_plan
 from sim.engine.response import media_response
+from sim.world.calendar import day_index
+from sim.world.config import World
+from sim.world.context import build_daily_context
 from sim.world.streams import Streams
+from sim.world.vocabulary import ARRIVALS, WEB_CHANNELS
 
 LEAD_SOURCE_OF_ARRIVAL = {"meta_lead_form": "meta_lead_form", "google_lead": "google_lead",
                           "linkedin_lead": "linkedin_lead", "dealer_walk_in": "dealer_walk_in",
@@ -72,8 +74,7 @@ class CampaignPicker:
             self.index[(ch, mk)] = (keys.tolist(), per_day)
         self._cumulative: dict[tuple, tuple] = {}
 
-    def pick(self, channel: str, market: str, day: int, u: float,
-             prefer: str | None = None) -> tuple[str, str, str] | None:
+    def pick(self, channel: str, market: str, day: int, u: float, prefer: str | None = None) -> Campaign | None:
         """A campaign by spend share; restricted to objective ``prefer`` when one such ran."""
         entry = self.index.get((channel, market))
         if entry is None:
@@ -90,7 +91,7 @@ class CampaignPicker:
             self._cumulative[key] = ids, names, breakdown, np.cumsum(spend).tolist()
         ids, names, breakdown, cum = self._cumulative[key]
         j = min(bisect.bisect_left(cum, u * cum[-1]), len(ids) - 1)
-        return ids[j], names[j], breakdown[j]
+        return Campaign(ids[j], names[j], breakdown[j])
 
 
 class UniformPrefetch:
@@ -126,8 +127,14 @@ class UniformPrefetch:
 
 
 class LaunchModel(mesa.Model):
+    """The world of one scenario, one day per step; :meth:`run` returns its :class:`EventLog`.
+
+    Mesa's own random generator is left unseeded and unused: every draw comes from a keyed
+    :class:`~sim.world.streams.Streams` generator, so that two worlds share their draws.
+    """
+
     def __init__(self, world: World, interventions: Interventions | None = None):
-        super().__init__(rng=world.run.seed)
+        super().__init__()
         self.world = world
         self.interventions = interventions or Interventions.none()
         self.streams = Streams(world.run.seed)
@@ -152,7 +159,7 @@ class LaunchModel(mesa.Model):
         self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"])}
 
         for cfg in world.dealers:
-            DealerAgent(self, cfg, world.dealer_opening(cfg), world.run.start, self.n_days)
+            DealerAgent(self, cfg, (world.dealer_opening(cfg) - world.run.start).days, self.n_days, world.funnel)
         self.dealers = list(self.agents_by_type[DealerAgent])
         seg_region = self.population.segments["region"].to_numpy()
         self.pipeline = Pipeline(world, self.streams, self.dealers,
@@ -160,10 +167,10 @@ class LaunchModel(mesa.Model):
         n_web, n_dev = len(WEB_CHANNELS), len(self.population.devices)
         self.sessions = np.zeros((self.n_days, len(self.markets), n_web, n_dev), dtype=np.int64)
         self.new_users = np.zeros_like(self.sessions)
-        self.configurator: list[dict] = []
+        self.configurator: list[ConfiguratorSession] = []
         self.platform_outcomes: list[tuple] = []
         self.event_leads: dict[int, list[int]] = {i: [] for i in range(len(world.events))}
-        self.calendar = [d.date() for d in self.dates]
+        self.day_dates = [d.date() for d in self.dates]
         self._event_pools: dict[int, np.ndarray] = {}
         self._prefetch: UniformPrefetch | None = None
 
@@ -203,7 +210,8 @@ class LaunchModel(mesa.Model):
         self.pipeline.end_of_day(d)
         self.day += 1
 
-    def run(self, progress=None) -> LaunchModel:
+    def run(self, progress=None) -> EventLog:
+        """Simulate every day of the horizon and return what happened."""
         self._prefetch = UniformPrefetch(self.streams, self.population.size, self.n_days)
         try:
             for _ in range(self.n_days):
@@ -213,7 +221,20 @@ class LaunchModel(mesa.Model):
         finally:
             self._prefetch.close()
             self._prefetch = None
-        return self
+        return self.record()
+
+    def record(self) -> EventLog:
+        """The event log of the days simulated so far."""
+        outcomes = pd.DataFrame(self.platform_outcomes,
+                                columns=["day", "channel", "market", "campaign_id", "metric", "value"])
+        return EventLog(
+            start=pd.Timestamp(self.world.run.start), n_days=self.n_days, markets=self.markets,
+            web_channels=WEB_CHANNELS, devices=self.population.devices, media=self.delivered,
+            sessions=self.sessions, new_users=self.new_users, configurator=tuple(self.configurator),
+            platform_outcomes=outcomes, leads=self.pipeline.lead_records(), drives=self.pipeline.drive_records(),
+            sales=tuple(self.pipeline.sales),
+            dealer_opening_days={d.dealer_id: d.opening_day for d in self.dealers},
+            event_leads={i: tuple(leads) for i, leads in self.event_leads.items()})
 
     # ------------------------------------------------------------------ consumers' actions
     def _visits(self, d: int, actions, session_u: np.ndarray) -> None:
@@ -232,7 +253,7 @@ class LaunchModel(mesa.Model):
         pop.visited[who] = True
         np.add.at(self.sessions[d], (market, arr, device), 1)
         np.add.at(self.new_users[d], (market, arr, device), new.astype(np.int64))
-        date = self.calendar[d]
+        date = self.day_dates[d]
         cfg_rate = np.array([f.configurator_start_rate.get(ch, 0.0) for ch in WEB_CHANNELS])
         live = date >= f.configurator_live
         starts = live & (u[2] < cfg_rate[arr])
@@ -260,16 +281,14 @@ class LaunchModel(mesa.Model):
             submitted = completed and u[2] < f.lead_from_completion
             if submitted:
                 lead = self.pipeline.new_lead(consumer, d, market, "website_configurator")
-            self.configurator.append({"day": d, "consumer": consumer, "market": market, "device": device,
-                                      "arrival": arrival, "origin": origin_name, "completed": bool(completed),
-                                      "lead": lead.idx if lead else None, "platform": platform,
-                                      "campaign": camp, "model": lead.model if lead else None})
-            if platform == "google" and camp is not None:
-                self.platform_outcomes.append((d, "google", market, camp[0], "conversions", 1))
+            self.configurator.append(ConfiguratorSession(
+                day=d, consumer=consumer, market=market, device=device, arrival=arrival, origin=origin_name,
+                completed=bool(completed), lead=lead.idx if lead else None, platform=platform, campaign=camp,
+                model=lead.model if lead else None))
         else:
             lead = self.pipeline.new_lead(consumer, d, market, "website_test_drive")
-            if platform == "google" and camp is not None:
-                self.platform_outcomes.append((d, "google", market, camp[0], "conversions", 1))
+        if platform == "google" and camp is not None:
+            self.platform_outcomes.append((d, "google", market, camp.campaign_id, "conversions", 1))
 
     def _direct_leads(self, d: int, actions) -> None:
         pop = self.population
@@ -284,7 +303,7 @@ class LaunchModel(mesa.Model):
                 u = self.streams.generator("lead_form", int(c), d).random()
                 camp = self.campaigns.pick(platform, market, d, u, prefer=objective)
                 if camp is not None:
-                    self.platform_outcomes.append((d, platform, market, camp[0], metric, 1))
+                    self.platform_outcomes.append((d, platform, market, camp.campaign_id, metric, 1))
 
     def _event_pool(self, i: int) -> np.ndarray:
         """Consumers who may visit event ``i``: its region's, else its market's (fixed for the year)."""
@@ -298,7 +317,7 @@ class LaunchModel(mesa.Model):
 
     def _event_visitors(self, d: int) -> None:
         """Visitors of today's events sign up (leads); their number follows what the event spent."""
-        date = self.calendar[d]
+        date = self.day_dates[d]
         for i, ev in enumerate(self.world.events):
             if not (ev.start <= date <= ev.end) or ev.signup_rate <= 0:
                 continue

@@ -1,4 +1,11 @@
-"""Exporters: views of what the simulation recorded, in the shape of real platform and CRM files."""
+"""Exporters: views of an event log, in the shape of real platform, CRM and vendor files.
+
+:func:`export_tables` is the registry of every file a run writes from its log: the ten media
+tables, the funnel and reference tables, the context tables, the SLA tracker, the contracts
+and the weekly MMM tables. Each table draws its reporting noise from its own stream
+(``("export", name)``), so formatting one file never moves a number of another, nor a
+causal fact.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,58 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from sim.engine.log import EventLog
+from sim.exporters import context, digital, mmm, pipeline, traditional
+from sim.exporters.contracts import render_contracts, sla_tracking
 from sim.world.config import World
-from sim.exporters import digital, traditional
+from sim.world.streams import Streams
 
 MEDIA_TABLES = {**digital.TABLES, **traditional.TABLES}
+LogTable = Callable[[World, EventLog, np.random.Generator], pd.DataFrame]
+LOG_TABLES: dict[str, LogTable] = {
+    "website_analytics": pipeline.website_analytics,
+    "configurator_sessions": pipeline.configurator_sessions,
+    "leads": pipeline.leads,
+    "test_drives": pipeline.test_drives,
+    "vehicle_sales": pipeline.vehicle_sales,
+    "events": pipeline.events,
+    "dealers": pipeline.dealers,
+}
+CONTEXT_STREAM = "context"  # the context tables are the series the simulation drew from this stream
+CONTEXT_TABLES: dict[str, LogTable] = {
+    "economic_indicators": context.economic_indicators,
+    "competitor_spend": context.competitor_spend,
+}
+
+
+def platform_outcomes(log: EventLog) -> pd.DataFrame:
+    """What the platforms count (leads, conversions) per date x channel x market x campaign."""
+    df = log.platform_outcomes.assign(date=log.start + pd.to_timedelta(log.platform_outcomes["day"], unit="D"))
+    return df.groupby(["date", "channel", "market", "campaign_id", "metric"], as_index=False)["value"].sum()
 
 
 def export_media(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | None,
                  rng_for: Callable[[str], np.random.Generator]) -> dict[str, pd.DataFrame]:
     """The ten media tables keyed by file stem; each draws its noise from its own generator."""
     return {name: table(world, delivered, outcomes, rng_for(name)) for name, table in MEDIA_TABLES.items()}
+
+
+def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Every raw and mmm table (keyed by relative path), and the contract documents, of one world."""
+    streams = Streams(world.run.seed)
+
+    def rng_for(name: str) -> np.random.Generator:
+        return streams.generator("export", name)
+
+    raw = export_media(world, log.media, platform_outcomes(log), rng_for)
+    raw.update({name: table(world, log, rng_for(name)) for name, table in LOG_TABLES.items()})
+    raw.update({name: table(world, log, streams.generator(CONTEXT_STREAM)) for name, table in CONTEXT_TABLES.items()})
+    raw["sla_tracking"] = sla_tracking(world, raw)
+    contracts = render_contracts(world, raw)
+    weekly_spend = mmm.weekly_channel_spend(world, log.media)
+    weekly_sales = mmm.weekly_sales(world, raw)
+    tables = {f"raw/{k}.csv": v for k, v in raw.items()}
+    tables["mmm/weekly_channel_spend.csv"] = weekly_spend
+    tables["mmm/weekly_sales.csv"] = weekly_sales
+    tables["mmm/model_ready.csv"] = mmm.model_ready(world, weekly_spend, weekly_sales, raw)
+    return tables, {f"raw/contracts/{k}": v for k, v in contracts.items()}

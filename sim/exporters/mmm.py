@@ -15,7 +15,6 @@ from sim.world.config import World
 from sim.transforms import geometric_adstock
 from sim.world.calendar import N_WEEKS, week_of, week_starts
 
-CHANNELS = ("tv", "ooh", "print", "radio", "meta", "google", "dv360", "tiktok", "youtube", "linkedin", "events")
 
 
 def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:
@@ -26,36 +25,38 @@ def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:
 
 def weekly_channel_spend(world: World, delivered: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame({"week_start": week_starts(world)})
-    for ch in CHANNELS:
+    for ch in world.media.channels:
         rows = delivered[delivered["channel"] == ch]
         df[f"{ch}_spend"] = np.round(_weekly(world, rows["date"], rows["spend"]), 2)
-    df["total_spend"] = df[[f"{c}_spend" for c in CHANNELS]].sum(axis=1).round(2)
+    df["total_spend"] = df[[f"{c}_spend" for c in world.media.channels]].sum(axis=1).round(2)
     return df
 
 
 def weekly_sales(world: World, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     sales, leads, drives, web = raw["vehicle_sales"], raw["leads"], raw["test_drives"], raw["website_analytics"]
     df = pd.DataFrame({"week_start": week_starts(world)})
-    for mk in ("UK", "DE", "FR"):
+    markets = [m.lower() for m in world.markets]
+    for mk in world.markets:
         s = sales[sales["market"] == mk]
         df[f"{mk.lower()}_units"] = _weekly(world, s["sale_date"], np.ones(len(s))).astype(int)
-    df["total_units"] = df[["uk_units", "de_units", "fr_units"]].sum(axis=1)
-    for mk in ("UK", "DE", "FR"):
+    df["total_units"] = df[[f"{m}_units" for m in markets]].sum(axis=1)
+    for mk in world.markets:
         s = sales[sales["market"] == mk]
         df[f"{mk.lower()}_revenue"] = np.round(_weekly(world, s["sale_date"], s["transaction_price_gbp"]), 2)
-    df["total_revenue"] = df[["uk_revenue", "de_revenue", "fr_revenue"]].sum(axis=1).round(2)
-    td = drives[(drives["market"] == "UK") & (drives["status"] == "COMPLETED")]
-    df["uk_test_drives"] = _weekly(world, td["test_drive_date"], np.ones(len(td))).astype(int)
-    ld = leads[leads["market"] == "UK"]
-    df["uk_leads"] = _weekly(world, ld["created_date"], np.ones(len(ld))).astype(int)
-    w = web[web["market"] == "UK"]
-    df["uk_web_sessions"] = _weekly(world, w["date"], w["sessions"]).astype(int)
+    df["total_revenue"] = df[[f"{m}_revenue" for m in markets]].sum(axis=1).round(2)
+    home = world.mmm.kpi_market
+    td = drives[(drives["market"] == home) & (drives["status"] == "COMPLETED")]
+    df[f"{home.lower()}_test_drives"] = _weekly(world, td["test_drive_date"], np.ones(len(td))).astype(int)
+    ld = leads[leads["market"] == home]
+    df[f"{home.lower()}_leads"] = _weekly(world, ld["created_date"], np.ones(len(ld))).astype(int)
+    w = web[web["market"] == home]
+    df[f"{home.lower()}_web_sessions"] = _weekly(world, w["date"], w["sessions"]).astype(int)
     return df
 
 
 def _externals(world: World, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     econ = raw["economic_indicators"]
-    uk = econ[econ["country"] == "UK"].set_index("year_month")
+    uk = econ[econ["country"] == world.mmm.kpi_market].set_index("year_month")
     comp = raw["competitor_spend"]
     comp_total = comp[comp["channel"] == "total"].groupby("year_month")["estimated_spend_gbp"].sum()
     starts = pd.to_datetime(pd.Series(week_starts(world)))
@@ -72,7 +73,7 @@ def _externals(world: World, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def model_ready(world: World, spend: pd.DataFrame, sales: pd.DataFrame, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     decays = world.mmm.adstock_decay
     df = spend.copy()
-    for ch in CHANNELS:
+    for ch in world.media.channels:
         df[f"{ch}_adstock"] = np.round(geometric_adstock(df[f"{ch}_spend"].to_numpy(), decays[ch], normalize=False), 2)
     df = pd.concat([df, sales.drop(columns="week_start"), _externals(world, raw)], axis=1)
     return df

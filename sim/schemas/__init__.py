@@ -26,6 +26,8 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from sim.world.vocabulary import LEAD_SOURCES, LEAD_STATUSES, TEST_DRIVE_STATUSES, WEB_CHANNELS
+
 RAW_DIR = "raw"
 CONTRACTS_DIR = "raw/contracts"
 MMM_DIR = "mmm"
@@ -48,12 +50,6 @@ CONTRACTS: dict[str, int] = {
 # Enumerations of the extract (the words it lists for a column).
 COLOURS = ("Aurora Green", "Pearl White", "Nebula Grey", "Midnight Black", "Cosmos Blue", "Sunset Orange")
 DEVICES = ("desktop", "mobile", "tablet")
-WEB_CHANNELS = ("organic_search", "paid_search", "social_paid", "social_organic", "direct", "display",
-                "email", "referral", "video")
-LEAD_SOURCES = ("website_configurator", "website_test_drive", "meta_lead_form", "google_lead", "linkedin_lead",
-                "event_signup", "dealer_walk_in", "phone_enquiry", "fleet_enquiry")
-LEAD_STATUSES = ("NEW", "CONTACTED", "QUALIFIED", "TD_BOOKED", "TD_COMPLETED", "NEGOTIATION", "WON", "LOST")
-TEST_DRIVE_STATUSES = ("BOOKED", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED")
 FINANCE_TYPES = ("cash", "pcp", "hp", "lease")
 
 # Logical types: the pandas dtype a column is parsed to, and its Frictionless Table Schema type.

@@ -23,11 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.world.config import World
-from sim.engine.consumers import WEB_CHANNELS
-from sim.world.calendar import N_WEEKS, week_starts
-from sim.exporters.pipeline import sale_revenue
+from sim.engine.log import EventLog
 from sim.engine.model import Interventions, LaunchModel
+from sim.engine.plan import build_plan
+from sim.world.calendar import N_WEEKS, week_of_day, week_starts
+from sim.world.config import World
+from sim.world.streams import Streams
 
 MARGINAL_STEP = 0.10
 KPIS = ("sessions", "leads", "test_drives", "units", "revenue_gbp",
@@ -40,9 +41,9 @@ class RunSpec:
     spend_scale: dict[str, float]
 
 
-def outcomes(world: World, model: LaunchModel) -> pd.DataFrame:
-    """Weekly KPIs of one simulated world (52 rows x KPIS)."""
-    week = np.minimum(np.arange(model.n_days) // 7, N_WEEKS - 1)
+def outcomes(world: World, log: EventLog) -> pd.DataFrame:
+    """Weekly KPIs of one simulated world (52 rows x KPIS); ``uk_*`` are those of ``mmm.kpi_market``."""
+    week = week_of_day(np.arange(log.n_days))
     out = pd.DataFrame(0.0, index=range(N_WEEKS), columns=list(KPIS))
 
     def add(col: str, days, values=None) -> None:
@@ -51,27 +52,24 @@ def outcomes(world: World, model: LaunchModel) -> pd.DataFrame:
         np.add.at(acc, week[np.asarray(days, int)], vals)
         out[col] += acc
 
-    uk = model.markets.index("UK")
-    daily = model.sessions.sum(axis=(1, 2, 3))
-    add("sessions", np.arange(model.n_days), daily)
-    add("uk_sessions", np.arange(model.n_days), model.sessions[:, uk].sum(axis=(1, 2)))
-    leads = model.pipeline.leads
-    add("leads", [l.created for l in leads])
-    add("uk_leads", [l.created for l in leads if l.market == "UK"])
-    done = [td for td in model.pipeline.drives if td["status"] == "COMPLETED" and td["drive_day"] < model.n_days]
+    home = world.mmm.kpi_market
+    days = np.arange(log.n_days)
+    add("sessions", days, log.sessions.sum(axis=(1, 2, 3)))
+    add("uk_sessions", days, log.sessions[:, log.market_index(home)].sum(axis=(1, 2)))
+    add("leads", [lead.created for lead in log.leads])
+    add("uk_leads", [lead.created for lead in log.leads if lead.market == home])
+    done = log.completed_drives()
     dealer_market = {d.id: d.market for d in world.dealers}
-    add("test_drives", [td["drive_day"] for td in done])
-    add("uk_test_drives", [td["drive_day"] for td in done if dealer_market[td["dealer"]] == "UK"])
-    sales = model.pipeline.sales
-    add("units", [s["day"] for s in sales])
-    add("revenue_gbp", [s["day"] for s in sales], sale_revenue(world, model.streams, sales))
+    add("test_drives", [td.drive_day for td in done])
+    add("uk_test_drives", [td.drive_day for td in done if dealer_market[td.dealer] == home])
+    add("units", [s.day for s in log.sales])
+    add("revenue_gbp", [s.day for s in log.sales], [s.transaction_price_gbp for s in log.sales])
     return out
 
 
 def _simulate_outcomes(world: World, spec: RunSpec) -> tuple[str, pd.DataFrame, dict[str, float]]:
-    model = LaunchModel(world, Interventions(spec.spend_scale)).run()
-    spend = model.delivered.groupby("channel")["spend"].sum().to_dict()
-    return spec.label, outcomes(world, model), spend
+    log = LaunchModel(world, Interventions(spec.spend_scale)).run()
+    return spec.label, outcomes(world, log), log.spend_by_channel()
 
 
 def run_specs(world: World, channels: list[str]) -> list[RunSpec]:
@@ -128,9 +126,6 @@ def compute_truth(world: World, executor: cf.Executor | None = None, progress=No
 
 
 def _plan_spend(world: World) -> dict[str, float]:
-    from sim.engine.plan import build_plan
-    from sim.world.streams import Streams
-
     plan = build_plan(world, Streams(world.run.seed))
     return {c: float(plan.loc[plan["channel"] == c, "spend"].sum()) for c in world.media.channels}
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.world.context import ContextConfig
 from sim.world.vendors import VendorsConfig
-from sim.world.mmm import RecoverConfig
+from sim.world.mmm import MMMConfig
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -303,13 +303,6 @@ class EventConfig(Strict):
     description: str
 
 
-class MMMConfig(Strict):
-    """The analyst's assumptions for the weekly tables (not the simulation's true response)."""
-
-    adstock_decay: dict[str, Prob] = Field(description="channel -> weekly geometric adstock decay for model_ready.csv")
-    recover: RecoverConfig = Field(default_factory=RecoverConfig, description="the baseline MMM of `sim compare`")
-
-
 class CalibrationConfig(Strict):
     """Free parameters tuned by `sim calibrate` against the extract's targets (written back here)."""
 
@@ -363,6 +356,10 @@ class World(Strict):
             for i, line in enumerate(ch.campaigns):
                 if line.model not in self.models:
                     raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
+        for where, market in (("mmm.kpi_market", self.mmm.kpi_market),
+                              ("context.estimate_market", self.context.estimate_market)):
+            if market not in self.markets:
+                raise ValueError(f"{where}: unknown market {market!r}; expected one of {list(self.markets)}")
         ids = [d.id for d in self.dealers]
         if len(set(ids)) != len(ids):
             raise ValueError("dealers: duplicate dealer id")

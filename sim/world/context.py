@@ -155,6 +155,7 @@ class ContextConfig(_Strict):
     """The ``[context]`` section: economy per country and competitor media, as data."""
 
     source: str = Field(description="value of competitor_spend.source")
+    estimate_market: str = Field(description="the market whose ad-intelligence estimate competitor_spend.csv is")
     spend_rounding_gbp: int = Field(ge=1, description="competitor estimates are rounded to this many GBP")
     competitor_reference_annual_gbp: float = Field(gt=0, description="competitor spend at which pressure = 1")
     countries: dict[str, CountryContext]

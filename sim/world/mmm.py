@@ -80,3 +80,16 @@ class RecoverConfig(BaseModel):
         else:
             raw = getattr(mmm_section, "recover", None) or {}
         return raw if isinstance(raw, cls) else cls.model_validate(dict(raw))
+
+
+class MMMConfig(BaseModel):
+    """The ``[mmm]`` section: the analyst's assumptions for the weekly tables (not the simulation's
+    true response)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kpi_market: str = Field(description="the market whose web sessions, leads and drives the weekly tables report "
+                                        "(the extract's uk_* columns)")
+    adstock_decay: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        description="channel -> weekly geometric adstock decay for model_ready.csv")
+    recover: RecoverConfig = Field(default_factory=RecoverConfig, description="the baseline MMM of `sim compare`")
