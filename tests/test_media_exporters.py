@@ -12,7 +12,7 @@ from sim.exporters.media_common import largest_remainder, platform_outcomes
 from sim.exporters.traditional import tv_performance
 from sim.engine.delivery import deliver
 from sim.engine.plan import build_plan
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 from sim.schemas import columns, schema_for
 
 CHANNEL_OF = {
@@ -36,7 +36,7 @@ def delivered(world):
 
 def rng_for(seed: int = 7):
     streams = Streams(seed)
-    return lambda name: streams.generator("export", name)
+    return lambda name: streams.generator(Stream.EXPORT, name)
 
 
 @pytest.fixture(scope="module")

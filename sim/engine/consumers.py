@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sim.world.config import World
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 from sim.world.vocabulary import ARRIVALS, DEALER_ARRIVALS
 
 
@@ -67,7 +67,7 @@ def _segments(world: World) -> pd.DataFrame:
 
 def build_population(world: World, streams: Streams) -> Population:
     """Draw the consumers once; the population is identical in every scenario with the same seed."""
-    rng = streams.generator("population")
+    rng = streams.generator(Stream.POPULATION)
     seg = _segments(world)
     n = world.run.population
     p = seg["pop_share"].to_numpy()
@@ -160,9 +160,9 @@ class DayUniforms:
 def day_uniforms(streams: Streams, n: int, day: int) -> DayUniforms:
     """Draw one day's uniforms. They depend on nothing the simulation did, so they can be drawn
     ahead of the day (on another thread) without changing a single value."""
-    return DayUniforms(streams.uniform(n, "in_market", day),
-                       streams.generator("act", day).random((3, n)),
-                       streams.generator("session", day).random((6, n), dtype=np.float32))
+    return DayUniforms(streams.uniform(n, Stream.IN_MARKET, day),
+                       streams.generator(Stream.ACT, day).random((3, n)),
+                       streams.generator(Stream.SESSION, day).random((6, n), dtype=np.float32))
 
 
 def update_in_market(pop: Population, world: World, u: np.ndarray) -> None:

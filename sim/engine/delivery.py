@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.world.config import DeliveryRanges, World
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 
 RATE_FIELDS = ("cpm", "ctr", "cpc", "cpv", "view_rate", "completion_rate", "viewability",
                "watch_time_s", "impression_share", "engagement_rate")
@@ -33,14 +33,14 @@ def _ranges(world: World, channel: str, row_objective: str, attrs: dict) -> Deli
 
 def _draw_rates(world: World, group: pd.DataFrame, streams: Streams, channel: str, market: str) -> pd.DataFrame:
     n = len(group)
-    jitter_rng = streams.generator("delivery", channel, market, "daily")
+    jitter_rng = streams.generator(Stream.DELIVERY, channel, market, "daily")
     out = {f: np.full(n, np.nan) for f in RATE_FIELDS}
     out["quality_score"] = np.full(n, np.nan)
     jit = jitter_rng.uniform(-1, 1, (n, len(RATE_FIELDS)))
     for (line_id, breakdown), idx in group.groupby(["line_id", "breakdown"], sort=False).indices.items():
         attrs = group["attributes"].iloc[idx[0]]
         ranges = _ranges(world, channel, group["objective"].iloc[idx[0]], attrs)
-        base_rng = streams.generator("delivery", line_id, breakdown)
+        base_rng = streams.generator(Stream.DELIVERY, line_id, breakdown)
         for k, f in enumerate(RATE_FIELDS):
             r = getattr(ranges, f)
             if r is None:
@@ -95,7 +95,7 @@ def programme_of(line_id: str, attrs: dict, day: pd.Timestamp, streams: Streams)
     """The programme a TV line's spots sit in during the week of ``day`` (one per line and week)."""
     programmes = attrs.get("programmes") or [""]
     monday = day - pd.Timedelta(days=day.weekday())
-    return programmes[int(streams.generator("programme", line_id, f"{monday:%Y-%m-%d}").integers(len(programmes)))]
+    return programmes[int(streams.generator(Stream.PROGRAMME, line_id, f"{monday:%Y-%m-%d}").integers(len(programmes)))]
 
 
 def _programmes(rows: pd.DataFrame, streams: Streams) -> list[str]:
@@ -127,7 +127,7 @@ def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, stre
     rows = df.loc[linear]
     cpp = np.array([deal_cpp(world.vendors, a["broadcaster"], a["daypart"], p)
                     for a, p in zip(rows["attributes"], rows["programme"])])
-    noise = 1 + streams.generator("delivery", "tv", "grps").uniform(-TV_GRP_NOISE, TV_GRP_NOISE, linear.sum())
+    noise = 1 + streams.generator(Stream.DELIVERY, "tv", "grps").uniform(-TV_GRP_NOISE, TV_GRP_NOISE, linear.sum())
     adults = np.array([world.markets[m].adult_population_m * 1e6 for m in rows["market"]])
     out = impressions.copy()
     out[linear] = rows["spend"].to_numpy() / cpp * noise * adults / 100

@@ -31,7 +31,7 @@ from sim.engine.response import media_response
 from sim.world.calendar import day_index
 from sim.world.config import World
 from sim.world.context import build_daily_context
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 from sim.world.vocabulary import ARRIVALS, WEB_CHANNELS
 
 LEAD_SOURCE_OF_ARRIVAL = {"meta_lead_form": "meta_lead_form", "google_lead": "google_lead",
@@ -150,7 +150,7 @@ class LaunchModel(mesa.Model):
         plan = plan[plan["spend"] > 0].reset_index(drop=True)
         self.delivered = deliver(world, plan, self.streams)
         self.delivered["day"] = (self.delivered["date"] - self.dates[0]).dt.days
-        self.context = build_daily_context(world, self.streams.generator("context"))
+        self.context = build_daily_context(world, self.streams.generator(Stream.CONTEXT))
         self.population = build_population(world, self.streams)
         self.components = self._components()
         self.actions = ActionDrawer(self.population, self.components)
@@ -300,7 +300,7 @@ class LaunchModel(mesa.Model):
             platform = LEAD_FORM_PLATFORM.get(arrival)
             if platform:
                 metric, objective = LEAD_FORM_METRIC[platform]
-                u = self.streams.generator("lead_form", int(c), d).random()
+                u = self.streams.generator(Stream.LEAD_FORM, int(c), d).random()
                 camp = self.campaigns.pick(platform, market, d, u, prefer=objective)
                 if camp is not None:
                     self.platform_outcomes.append((d, platform, market, camp.campaign_id, metric, 1))
@@ -324,7 +324,7 @@ class LaunchModel(mesa.Model):
             if (i, d) not in self.event_days:
                 continue  # the event did not happen (no spend) in this world
             n_days = (ev.end - ev.start).days + 1
-            rng = self.streams.generator("event", i, d)
+            rng = self.streams.generator(Stream.EVENT, i, d)
             expected = ev.attendance / n_days * ev.signup_rate
             n = int(rng.poisson(expected))
             pool = self._event_pool(i)

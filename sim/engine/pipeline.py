@@ -22,7 +22,7 @@ from sim.engine.draws import DRIVE_DRAWS, LEAD_DRAWS, REFERRAL_DRAWS, DriveDraw,
 from sim.engine.log import NO_CONSUMER, NO_LEAD, DriveRecord, LeadRecord, SaleRecord
 from sim.engine.sales import SalePricing
 from sim.world.config import World
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 
 Z90 = 1.2816  # the standard normal's 90th percentile: median and p90 give the lognormal's sigma
 TD_SOURCE = {"dealer_walk_in": "dealer", "event_signup": "event", "fleet_enquiry": "fleet_day"}
@@ -139,7 +139,7 @@ class Pipeline:
 
     # ------------------------------------------------------------------ leads
     def new_lead(self, consumer: int, day: int, market: str, source: str, model: str | None = None) -> Lead:
-        u = self.streams.generator("lead", consumer, day, source).random(LEAD_DRAWS)
+        u = self.streams.generator(Stream.LEAD, consumer, day, source).random(LEAD_DRAWS)
         if model is None:
             model = self.model_keys[bisect.bisect_left(self.model_cdf, u[LeadDraw.MODEL])]
         sc = self.f.scoring
@@ -235,7 +235,7 @@ class Pipeline:
 
     # ------------------------------------------------------------------ drives
     def _book(self, lead: Lead, day: int, attempt: int, td_source: str | None = None) -> None:
-        u = self.streams.generator("booking", lead.consumer, lead.created, attempt).random(DRIVE_DRAWS)
+        u = self.streams.generator(Stream.BOOKING, lead.consumer, lead.created, attempt).random(DRIVE_DRAWS)
         dealer = self._choose_dealer(lead, day, u[DriveDraw.DEALER])
         if dealer is None:
             self.tasks[day + RETRY_DAYS].append(("book", lead.idx, attempt))
@@ -300,7 +300,7 @@ class Pipeline:
         if not cands:
             return None
         key = (lead.consumer if lead else len(self.sales), day)
-        return cands[int(self.streams.generator("sale_dealer", *key).integers(len(cands)))].dealer_id
+        return cands[int(self.streams.generator(Stream.SALE_DEALER, *key).integers(len(cands)))].dealer_id
 
     def _sell(self, pending: PendingSale, day: int) -> None:
         lead = self.leads[pending.lead] if pending.lead != NO_LEAD else None
@@ -331,7 +331,7 @@ class Pipeline:
             self._referral(consumer, day, dealer_id, market)
 
     def _referral(self, consumer: int, day: int, dealer_id: str, market: str) -> None:
-        u = self.streams.generator("referral", consumer, day).random(REFERRAL_DRAWS)
+        u = self.streams.generator(Stream.REFERRAL, consumer, day).random(REFERRAL_DRAWS)
         if u[0] < self.f.referral_per_sale:
             self._schedule_sale(day + span(u[1], self.f.timing.referral_days),
                                 PendingSale(NO_LEAD, dealer_id, "referral", market=market))

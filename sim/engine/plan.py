@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim.world.config import CampaignLine, ChannelConfig, World
 from sim.world.calendar import day_index
-from sim.world.streams import Streams, stable_id
+from sim.world.streams import Stream, Streams, stable_id
 
 
 @dataclass
@@ -123,34 +123,35 @@ def _radio_lines(world: World, ch: ChannelConfig, days: pd.DatetimeIndex, stream
     before = int(ex["flight_days_before_opening"])
     lo, hi = ex["flight_length_days"]
     stations = ex["regional_stations"]
-    rng = streams.generator("plan", "radio", "flights")
+    rng = streams.generator(Stream.PLAN, "radio", "flights")
     gap = int(ex["new_flight_after_days"])
-    by_region: dict[str, list[dt.date]] = {}
+    by_region: dict[tuple[str, str], list[dt.date]] = {}
     for d in world.dealers:
         if d.market in ch.markets:
-            by_region.setdefault(d.region, []).append(world.dealer_opening(d))
-    flights: list[tuple[dt.date, str]] = []
-    for region, dates in sorted(by_region.items()):
+            by_region.setdefault((d.region, d.market), []).append(world.dealer_opening(d))
+    flights: list[tuple[dt.date, str, str]] = []
+    for (region, market), dates in sorted(by_region.items()):
         last = None
         for when in sorted(dates):  # one flight per wave of openings in the region
             if last is None or (when - last).days > gap:
-                flights.append((when, region))
+                flights.append((when, region, market))
                 last = when
     lines: list[Line] = []
     model = next(iter(world.models))
-    for when, region in sorted(flights):
+    for when, region, market in sorted(flights):
         start = when - dt.timedelta(days=before)
         length = int(rng.integers(lo, hi + 1))
         active = _window_mask(days, start, start + dt.timedelta(days=length - 1))
         station, group = stations[region][0]
-        lines.append(Line("radio", "UK", model, "DealerOpening", "spot", 1.0, active, [""],
+        lines.append(Line("radio", market, model, "DealerOpening", "spot", 1.0, active, [""],
                           {"station": station, "station_group": group, "region": region}, region=region))
-    # a national launch flight on the national stations
-    launch = world.markets["UK"].launch_date
-    for station, group in ex["national_stations"][:2]:
-        active = _window_mask(days, launch - dt.timedelta(days=before), launch + dt.timedelta(days=13))
-        lines.append(Line("radio", "UK", model, "Launch", "spot", 1.5, active, [""],
-                          {"station": station, "station_group": group, "region": "National"}))
+    # a national launch flight on the national stations of each market
+    for market in ch.markets:
+        launch = world.markets[market].launch_date
+        for station, group in ex["national_stations"][:2]:
+            active = _window_mask(days, launch - dt.timedelta(days=before), launch + dt.timedelta(days=13))
+            lines.append(Line("radio", market, model, "Launch", "spot", 1.5, active, [""],
+                              {"station": station, "station_group": group, "region": "National"}))
     return lines
 
 
@@ -207,7 +208,7 @@ def _campaign_names(world: World, line: Line, dates: pd.DatetimeIndex) -> np.nda
 def _daily_budget(world: World, ch: ChannelConfig, name: str, market: str, budget: float,
                   any_active: np.ndarray, days: pd.DatetimeIndex, streams: Streams) -> np.ndarray:
     season = np.asarray(world.media.monthly_seasonality)[days.month - 1]
-    noise = streams.generator("plan", name, market).uniform(-ch.daily_noise, ch.daily_noise, len(days))
+    noise = streams.generator(Stream.PLAN, name, market).uniform(-ch.daily_noise, ch.daily_noise, len(days))
     w = season * (1 + noise) * any_active
     total = w.sum()
     return budget * w / total if total > 0 else np.zeros(len(days))
@@ -240,7 +241,7 @@ def _allocate(world: World, ch: ChannelConfig, name: str, market: str, budget: f
         w = active * np.array([[ln.weight] for ln in lines])
         denom = w.sum(axis=0)
         spend = np.divide(w * daily, denom, out=np.zeros_like(w), where=denom > 0)
-    rng = streams.generator("plan", name, market, "breakdown")
+    rng = streams.generator(Stream.PLAN, name, market, "breakdown")
     line_ids = [f"{name}-{market}-{li:03d}" for li in range(len(lines))]
     day_pos, line_col, breakdown_col, spend_col, name_col = [], [], [], [], []
     for li, ln in enumerate(lines):

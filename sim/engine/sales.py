@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.engine.draws import SALE_DRAWS, SaleDraw
 from sim.world.config import World
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class SalePricing:
               region: str, dealer_region: str) -> SaleTerms:
         """The terms of one sale, keyed by the sale itself."""
         world = self.world
-        u = self.streams.generator("sale_terms", consumer, day, unit, source).random(SALE_DRAWS)
+        u = self.streams.generator(Stream.SALE_TERMS, consumer, day, unit, source).random(SALE_DRAWS)
         trims, trim_cdf = self.trims[model]
         trim = _pick(trims, trim_cdf, u[SaleDraw.TRIM])
         month = (world.run.start + dt.timedelta(days=day)).month

@@ -18,7 +18,7 @@ from sim.engine.log import EventLog
 from sim.exporters import context, digital, mmm, pipeline, traditional
 from sim.exporters.contracts import render_contracts, sla_tracking
 from sim.world.config import World
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 
 MEDIA_TABLES = {**digital.TABLES, **traditional.TABLES}
 LogTable = Callable[[World, EventLog, np.random.Generator], pd.DataFrame]
@@ -31,7 +31,7 @@ LOG_TABLES: dict[str, LogTable] = {
     "events": pipeline.events,
     "dealers": pipeline.dealers,
 }
-CONTEXT_STREAM = "context"  # the context tables are the series the simulation drew from this stream
+# the context tables are the very series the simulation drew from the context stream
 CONTEXT_TABLES: dict[str, LogTable] = {
     "economic_indicators": context.economic_indicators,
     "competitor_spend": context.competitor_spend,
@@ -55,11 +55,11 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     streams = Streams(world.run.seed)
 
     def rng_for(name: str) -> np.random.Generator:
-        return streams.generator("export", name)
+        return streams.generator(Stream.EXPORT, name)
 
     raw = export_media(world, log.media, platform_outcomes(log), rng_for)
     raw.update({name: table(world, log, rng_for(name)) for name, table in LOG_TABLES.items()})
-    raw.update({name: table(world, log, streams.generator(CONTEXT_STREAM)) for name, table in CONTEXT_TABLES.items()})
+    raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)
     contracts = render_contracts(world, raw)
     weekly_spend = mmm.weekly_channel_spend(world, log.media)

@@ -243,7 +243,7 @@ def _models_table(world: World) -> list[str]:
 def _decisions(world: World) -> list[str]:
     total = sum(ch.budget_gbp for ch in world.media.channels.values())
     season = world.media.monthly_seasonality
-    uk_only = [k for k, ch in world.media.channels.items() if ch.markets == ["UK"]]
+    uk_only = [k for k, ch in world.media.channels.items() if ch.markets == [world.mmm.kpi_market]]
     by_market = {k: sum(d.market == k for d in world.dealers) for k in world.markets}
     return [
         f"1. **Budget.** The plan's channel budgets add up to {_gbp(total)} (the extract's per-channel table sums to "

@@ -357,7 +357,8 @@ class World(Strict):
                 if line.model not in self.models:
                     raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
         for where, market in (("mmm.kpi_market", self.mmm.kpi_market),
-                              ("context.estimate_market", self.context.estimate_market)):
+                              ("context.estimate_market", self.context.estimate_market),
+                              ("vendors.market", self.vendors.market)):
             if market not in self.markets:
                 raise ValueError(f"{where}: unknown market {market!r}; expected one of {list(self.markets)}")
         ids = [d.id for d in self.dealers]

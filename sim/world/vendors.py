@@ -220,6 +220,7 @@ class VendorsConfig(Terms):
 
     client: Party
     trading_as: str
+    market: str = Field(description="the market the vendors trade in (UK broadcasters, contractors, agency)")
     reference_budget_gbp: dict[str, PositiveMoney] = Field(description="channel budget the commitments were written for")
     commitment_tolerance: Prob = Field(description="allowed |delivered in-term spend / scheduled share - 1|")
     itv: AirtimeContract

@@ -31,7 +31,7 @@ def common_fields(f: Facts) -> dict[str, str]:
         "year": str(year), "next_year": str(year + 1), "year_end": long_date(w.run.end),
         "brand_safety": bullets(c.brand_safety_exclusions),
         "models": listing([k.replace("_", " ") for k in w.models]),
-        "uk_launch": long_date(w.markets["UK"].launch_date), "tolerance": pct(v.commitment_tolerance),
+        "uk_launch": long_date(w.markets[v.market].launch_date), "tolerance": pct(v.commitment_tolerance),
     }
     out |= _commitment_fields(f)
     out |= {f"sla_{k}": _sla_value(m.measure, m.target) for k, m in c.sla.items()}

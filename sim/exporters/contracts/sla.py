@@ -21,7 +21,7 @@ from sim.exporters.contracts.measure import dv360_days, ooh_site_days, term_wind
 from sim.world.vendors import (CEILING_MEASURES, AgencyTerms, AirtimeContract, Contract, OohContract,
                                  SlaMetric, VendorsConfig)
 from sim.exporters.contracts.text import plural
-from sim.world.streams import Streams
+from sim.world.streams import Stream, Streams
 
 COLUMNS = ["year_month", "vendor", "contract_type", "metric_name", "contracted_value", "actual_value",
            "variance_pct", "in_compliance", "notes"]
@@ -224,7 +224,7 @@ def agency_report_log(world: Any, rng: np.random.Generator | None = None) -> pd.
     window = term_window(agency, world.run.start, world.run.end)
     if window is None:
         return pd.DataFrame(columns=["year_month", "business_days", "cause"])
-    rng = rng or Streams(world.run.seed).generator("contracts", "agency_reports")
+    rng = rng or Streams(world.run.seed).generator(Stream.CONTRACTS, "agency_reports")
     months = pd.period_range(window[0], window[1], freq="M")
     lo, hi = agency.report_business_days
     drawn = rng.integers(lo, hi + 1, len(months))
