@@ -60,7 +60,7 @@ class CampaignPicker:
     """Which campaign a paid arrival came through: a campaign of that platform and market that
     spent on the day (or most recently), chosen in proportion to its spend."""
 
-    def __init__(self, delivered: pd.DataFrame, n_days: int):
+    def __init__(self, delivered: pd.DataFrame):
         self.index: dict[tuple[str, str], tuple[list[int], list]] = {}  # days with spend, and their rows
         # numpy columns once: slicing arrays per day is cheap, a DataFrame groupby per day is not
         cols = [delivered[c].to_numpy() for c in ("campaign_id", "campaign_name", "breakdown", "spend", "objective")]
@@ -154,7 +154,7 @@ class LaunchModel(mesa.Model):
         self.population = build_population(world, self.streams)
         self.components = self._components()
         self.actions = ActionDrawer(self.population, self.components)
-        self.campaigns = CampaignPicker(self.delivered, self.n_days)
+        self.campaigns = CampaignPicker(self.delivered)
         ev = self.delivered[self.delivered["channel"] == "events"]
         self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"])}
 

@@ -88,7 +88,7 @@ def _presence(column: pa.Column) -> str:
 # =========================================================================== data dictionary
 DICTIONARY_INTRO = """# Data dictionary
 
-Generated from `sim/schemas.py`, the declarations the exporters and the validator use.
+Generated from `sim/schemas/`, the declarations the exporters and the validator use.
 
 Conventions of every CSV: UTF-8, comma-separated, a header line, ISO 8601 dates (`YYYY-MM-DD`)
 and months (`YYYY-MM`); an empty field is a missing value. Column names and their order are
