@@ -26,7 +26,8 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from sim.world.vocabulary import LEAD_SOURCES, LEAD_STATUSES, TEST_DRIVE_STATUSES, WEB_CHANNELS
+from sim.world.vocabulary import (DRIVE_SOURCES, LEAD_SOURCES, LEAD_STATUSES, SALE_SOURCES, TEST_DRIVE_STATUSES,
+                                  WEB_CHANNELS)
 
 RAW_DIR = "raw"
 CONTRACTS_DIR = "raw/contracts"
@@ -553,7 +554,7 @@ def _sales() -> pa.DataFrameSchema:
         "discount_pct": percent("100 x (list_price_gbp - transaction_price_gbp) / list_price_gbp"),
         "finance_type": text("how the car was paid for", isin=FINANCE_TYPES),
         "finance_term_months": col("integer", "finance term (0 or empty for cash)", "months", ge=0, nullable=True),
-        "lead_source": text("path that brought the buyer", isin=("website", "test_drive", "walk_in", "fleet_enquiry", "referral")),
+        "lead_source": text("path that brought the buyer", isin=SALE_SOURCES),
         "days_from_lead": col("integer", "days from the buyer's lead to the sale (empty without a lead)", "days", ge=0,
                               nullable=True),
         "days_from_test_drive": col("integer", "days from the buyer's completed test drive to the sale (empty without one)",
@@ -638,7 +639,7 @@ def _test_drives() -> pa.DataFrameSchema:
         "dealer_id": dealer_id("dealer of the test drive (dealers.csv)"),
         "dealer_name": text("dealer's name (dealers.csv)"),
         "model": model(),
-        "source": text("where the booking came from", isin=("website", "dealer", "event", "fleet_day")),
+        "source": text("where the booking came from", isin=DRIVE_SOURCES),
         "status": text("booking status at the end of the horizon", isin=TEST_DRIVE_STATUSES),
         "lead_id": text("the lead that booked (leads.csv)"),
         "feedback_score": col("integer", "customer feedback after the drive (completed drives only)", "score 1-5",
@@ -666,13 +667,6 @@ def _dealers() -> pa.DataFrameSchema:
 
 
 # --------------------------------------------------------------------------- weekly MMM tables
-WEEKLY_SALES_COLUMNS: tuple[str, ...] = (
-    "uk_units", "de_units", "fr_units", "total_units", "uk_revenue", "de_revenue", "fr_revenue", "total_revenue",
-    "uk_test_drives", "uk_leads", "uk_web_sessions",
-)
-CONTROL_COLUMNS: tuple[str, ...] = ("bev_share", "consumer_confidence", "bank_rate", "competitor_total_spend")
-
-
 def _week() -> pa.Column:
     return day("Monday starting the week (weeks of the MMM calendar)")
 

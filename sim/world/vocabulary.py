@@ -22,5 +22,5 @@ LEAD_STATUSES: tuple[str, ...] = ("NEW", "CONTACTED", "QUALIFIED", "TD_BOOKED", 
                                   "LOST")
 TEST_DRIVE_STATUSES: tuple[str, ...] = ("BOOKED", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED")
 DRIVE_SOURCES: tuple[str, ...] = ("website", "dealer", "event", "fleet_day")
-SALE_SOURCES: tuple[str, ...] = ("test_drive", "walk_in", "website", "fleet_enquiry", "referral")
+SALE_SOURCES: tuple[str, ...] = ("website", "test_drive", "walk_in", "fleet_enquiry", "referral")
 SALE_TYPES: tuple[str, ...] = ("retail", "fleet", "salary_sacrifice")

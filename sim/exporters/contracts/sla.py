@@ -44,11 +44,6 @@ def period_of(year_month: str, cadence: str) -> str:
     return str(month.asfreq("Q").asfreq("M", how="end"))
 
 
-def _period_label(period: str, cadence: str) -> str:
-    p = pd.Period(period, freq="M")
-    return f"{p:%b %Y}" if cadence == "monthly" else f"Q{p.quarter} {p.year}"
-
-
 def _row(contract: Contract, metric: SlaMetric, period: str, contracted: float, actual: float,
          notes: str) -> dict[str, Any]:
     ceiling = metric.measure in CEILING_MEASURES
