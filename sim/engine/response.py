@@ -17,18 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.transforms import geometric_adstock, hill, lag_kernel
 from sim.world.config import ChannelConfig, World
-from sim.transforms import geometric_adstock, hill
-
-
-def lag_kernel(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Uniform delay: the effect of day t's exposure arrives spread over t+lo .. t+hi."""
-    out = np.zeros_like(x, dtype=float)
-    n = x.shape[-1]
-    for k in range(lo, hi + 1):
-        if k < n:
-            out[..., k:] += x[..., : n - k]
-    return out / (hi - lo + 1)
 
 
 def targeting_weights(ch: ChannelConfig, seg: pd.DataFrame) -> np.ndarray:
