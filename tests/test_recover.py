@@ -18,8 +18,7 @@ from sim.exporters.formats import (CONTROLS, MEDIA_SOURCES, weekly_geo_panel, we
                              write_pymc_marketing)
 from sim.recover import (RecoverConfig, ScenarioOutcome, fit_mmm, predict, predicted_effect, recover,
                          scenario_check, scorecard, summarise, write_scorecard)
-from sim.transforms.adstock import geometric_adstock, half_life
-from sim.transforms.saturation import hill
+from sim.transforms import geometric_adstock, hill
 from sim.recover.scorecard import compare, rank_agreement
 
 # Five channels, each ROI twice the previous; decays and half-saturation on the search grids.
@@ -64,26 +63,7 @@ def synthetic():
     return df, params, fit
 
 
-# --------------------------------------------------------------------------- transformations
-def test_geometric_adstock_follows_its_recursion_and_keeps_steady_spend():
-    x = np.array([10.0, 0.0, 0.0, 5.0, 0.0])
-    a = geometric_adstock(x, 0.5)
-    expected = [5.0, 2.5, 1.25, 0.625 + 2.5, 1.5625]
-    np.testing.assert_allclose(a, expected)
-    np.testing.assert_allclose(geometric_adstock(np.full(200, 7.0), 0.8)[-1], 7.0)
-    np.testing.assert_allclose(geometric_adstock(x, 0.0), x)
-    assert half_life(0.5) == pytest.approx(1.0)
-    with pytest.raises(ValueError):
-        geometric_adstock(x, 1.0)
-
-
-def test_hill_is_half_at_half_saturation_and_s_shaped_above_shape_one():
-    assert hill(np.array([3.0]), 3.0)[0] == pytest.approx(0.5)
-    assert hill(np.array([6.0]), 3.0, shape=2.0)[0] == pytest.approx(0.8)
-    curve = hill(np.linspace(0, 100, 50), 10.0)
-    assert np.all(np.diff(curve) > 0) and np.all(np.diff(curve, 2) < 0)  # increasing, concave at s = 1
-
-
+# --------------------------------------------------------------------------- configuration
 def test_config_rejects_unknown_keys_and_bad_grids():
     with pytest.raises(ValidationError):
         RecoverConfig(ridge=1.0)
