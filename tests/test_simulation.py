@@ -15,8 +15,6 @@ def run_with(world, **scale):
     return simulate(world, interventions=Interventions(dict(scale)))
 
 
-
-
 def test_spend_totals_match_budgets(small_world, small_model):
     spend = small_model.delivered.groupby("channel")["spend"].sum()
     for name, ch in small_world.media.channels.items():
@@ -94,6 +92,7 @@ def test_zero_media_leaves_only_baseline_demand(small_world, small_model):
     assert len(silent.pipeline.sales) <= len(small_model.pipeline.sales)
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_different_seed_different(small_world, small_tables):
     tables, _ = small_tables
     again, _ = export_tables(small_world, simulate(small_world))

@@ -28,7 +28,7 @@ def targeting_weights(ch: ChannelConfig, seg: pd.DataFrame) -> np.ndarray:
         attr, value = key.split(":", 1)
         w = np.where(seg[attr].to_numpy() == value, w * mult, w)
     out = np.empty(len(seg))
-    for market, idx in seg.groupby("market").indices.items():
+    for idx in seg.groupby("market").indices.values():
         pop = seg["pop_share"].to_numpy()[idx]
         out[idx] = w[idx] / np.sum(w[idx] * pop) * pop.sum()
     return out
