@@ -51,6 +51,10 @@ def lead_targets(target_leads: float, target_units: dict[str, int]) -> dict[str,
     return {m: target_leads * units / total for m, units in target_units.items()}
 
 
+def without_scale_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.startswith(("action_scale", "purchase_scale"))]
+
+
 def log_change(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     return {m: math.log(after[m] / before[m]) for m in before}
 
@@ -99,8 +103,7 @@ def test_write_calibration_changes_only_the_calibration_values(tmp_path):
     action, purchase = {"UK": 1.25, "DE": 2.5, "FR": 3.75}, {"UK": 0.5, "DE": 0.75, "FR": 1.5}
     write_calibration(str(path), action, purchase)
     after = path.read_text()
-    untouched = [line for line in before.splitlines() if not line.startswith(("action_scale", "purchase_scale"))]
-    assert [line for line in after.splitlines() if not line.startswith(("action_scale", "purchase_scale"))] == untouched
+    assert without_scale_lines(after) == without_scale_lines(before)  # comments and layout kept
     expected = tomllib.loads(before)
     expected["calibration"].update(action_scale=action, purchase_scale=purchase)
     assert tomllib.loads(after) == expected
