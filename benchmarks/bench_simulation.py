@@ -9,8 +9,8 @@ import argparse
 import statistics
 import time
 
-from sim.world.config import load_world
 from sim.engine.model import LaunchModel
+from sim.world.config import load_world
 
 
 def time_once(population: int) -> float:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import tomlkit
 
-from sim.world.config import World, load_world, scenario_path
 from sim.engine.model import LaunchModel
+from sim.world.config import World, load_world, scenario_path
 
 
 @dataclass

@@ -192,7 +192,7 @@ def _truth(args) -> int:
 
 
 def _compare(args) -> int:
-    from sim.recover import ScenarioOutcome, recover_run
+    from sim.recover import recover_run
 
     world = load_world(args.scenario)
     run = args.out or Path("outputs") / world.name

@@ -44,6 +44,7 @@ def test_canonical_validates():
     assert main(["validate", str(CANONICAL)]) == 0
 
 
+@pytest.mark.slow
 def test_regenerating_reproduces_the_manifest(tmp_path):
     out = tmp_path / "canonical"
     assert main(["run", "baseline", "--out", str(out), "--quiet"]) == 0

@@ -6,11 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.world.config import load_world
 from sim.exporters.contracts import commitment_reconciliation
 from sim.run import csv_bytes, export_tables, simulate
-
-SMALL = ["run.population=20000"]
 
 
 def _raw(tables):
@@ -60,10 +57,9 @@ def test_commitments_agree_with_spend(small_world, small_tables):
     assert rec["within_tolerance"].all(), rec.to_string()
 
 
-def test_a_vendor_term_changes_documents_and_sla_only(small_world, small_tables):
+def test_a_vendor_term_changes_documents_and_sla_only(small_world_with, small_tables):
     tables, documents = small_tables
-    stricter = load_world("baseline", SMALL + ["vendors.itv.sla.grp_delivery.target=0.99",
-                                               "vendors.itv.payment_days=60"])
+    stricter = small_world_with("vendors.itv.sla.grp_delivery.target=0.99", "vendors.itv.payment_days=60")
     t2, d2 = export_tables(stricter, simulate(stricter))
     changed = {k for k in tables if csv_bytes(tables[k]) != csv_bytes(t2[k])}
     assert changed == {"raw/sla_tracking.csv"}

@@ -9,19 +9,20 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+from sim.exporters.report import FUNNEL_CHART, SEASONALITY_CHART, WEEKLY_CHART, ReportDependencyError, write_report
 from sim.world.config import load_world
 from sim.world.context import (
-    COMPETITOR_CHANNELS, COMPETITOR_COLUMNS, ECONOMIC_COLUMNS, Trajectory, build_daily_context,
-    channel_group, competitor_spend, economic_indicators,
+    COMPETITOR_CHANNELS,
+    COMPETITOR_COLUMNS,
+    ECONOMIC_COLUMNS,
+    Trajectory,
+    build_daily_context,
+    channel_group,
+    competitor_spend,
+    economic_indicators,
 )
-from sim.exporters.report import FUNNEL_CHART, SEASONALITY_CHART, WEEKLY_CHART, ReportDependencyError, write_report
 
 SEEDS = (0, 1, 2, 3, 4)
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world("baseline")
 
 
 def rng(seed: int = 0) -> np.random.Generator:
@@ -74,7 +75,8 @@ def test_euro_prices_are_converted_to_pence_and_pounds(world):
     path = de_cfg.petrol_price_per_litre.path(12, "DE") / eur
     np.testing.assert_allclose(de["avg_petrol_price_ppl"], path, atol=5 * de_cfg.petrol_price_per_litre.noise / eur)
     price = de_cfg.new_car_price.path(12, "DE") / eur
-    np.testing.assert_allclose(de["new_car_avg_transaction_price_gbp"], price, atol=5 * de_cfg.new_car_price.noise / eur)
+    np.testing.assert_allclose(de["new_car_avg_transaction_price_gbp"], price,
+                               atol=5 * de_cfg.new_car_price.noise / eur)
     ecb = econ.loc[econ["country"] != "UK"].groupby("year_month")["bank_rate_pct"].nunique()
     assert (ecb == 1).all(), "DE and FR share the ECB rate"
 
@@ -168,7 +170,8 @@ def test_daily_series_pass_through_the_monthly_csv_values(world):
         assert daily.bev_share[mid_september, j] == pytest.approx(row["bev_market_share_pct"] / 100)
         assert daily.consumer_confidence[mid_september, j] == pytest.approx(row["consumer_confidence_index"])
         monthly = econ.loc[econ["country"] == market, "bev_market_share_pct"] / 100
-        assert monthly.min() - 1e-12 <= daily.bev_share[:, j].min() <= daily.bev_share[:, j].max() <= monthly.max() + 1e-12
+        bev = daily.bev_share[:, j]
+        assert monthly.min() - 1e-12 <= bev.min() <= bev.max() <= monthly.max() + 1e-12
     steps = np.abs(np.diff(daily.bev_share, axis=0)).max()
     assert steps < 0.005, "daily values move smoothly, without monthly jumps"
 
@@ -211,26 +214,31 @@ def _fabricate_run(out_dir):
     weekly_total = np.bincount(week_of, weights=rate * 1e6, minlength=len(week_starts))
     shares = gen.dirichlet(np.ones(len(CHANNEL_KEYS)))
     spend = pd.DataFrame({"week_start": week_starts.strftime("%Y-%m-%d")})
-    for key, share in zip(CHANNEL_KEYS, shares):
+    for key, share in zip(CHANNEL_KEYS, shares, strict=True):
         spend[f"{key}_spend"] = weekly_total * share
     spend["total_spend"] = weekly_total
     units = gen.poisson(20, len(week_starts))
     sales = pd.DataFrame({"week_start": spend["week_start"], "uk_units": units, "de_units": 0, "fr_units": 0,
                           "total_units": units, "uk_revenue": units * 30_000.0, "de_revenue": 0.0, "fr_revenue": 0.0,
-                          "total_revenue": units * 30_000.0, "uk_test_drives": 5, "uk_leads": 10, "uk_web_sessions": 900})
-    (out_dir / "mmm").mkdir(parents=True)
-    (out_dir / "raw").mkdir()
-    spend.to_csv(out_dir / "mmm" / "weekly_channel_spend.csv", index=False)
-    sales.to_csv(out_dir / "mmm" / "weekly_sales.csv", index=False)
-    pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "channel": "direct", "device": "mobile", "market": "UK",
-                  "sessions": 100}).to_csv(out_dir / "raw" / "website_analytics.csv", index=False)
-    pd.DataFrame({"session_id": [f"CS{i:05d}" for i in range(40)], "completed": [i < 14 for i in range(40)],
-                  "lead_submitted": [i < 4 for i in range(40)]}).to_csv(out_dir / "raw" / "configurator_sessions.csv", index=False)
-    pd.DataFrame({"lead_id": [f"L{i:05d}" for i in range(20)],
-                  "created_date": days[::18][:20].strftime("%Y-%m-%d")}).to_csv(out_dir / "raw" / "leads.csv", index=False)
-    pd.DataFrame({"booking_id": [f"TD{i:05d}" for i in range(10)],
-                  "status": ["COMPLETED"] * 7 + ["NO_SHOW"] * 2 + ["CANCELLED"]}).to_csv(out_dir / "raw" / "test_drives.csv", index=False)
-    pd.DataFrame({"sale_id": ["S1", "S2"]}).to_csv(out_dir / "raw" / "vehicle_sales.csv", index=False)
+                          "total_revenue": units * 30_000.0, "uk_test_drives": 5, "uk_leads": 10,
+                          "uk_web_sessions": 900})
+    files = {
+        "mmm/weekly_channel_spend.csv": spend,
+        "mmm/weekly_sales.csv": sales,
+        "raw/website_analytics.csv": {"date": days.strftime("%Y-%m-%d"), "channel": "direct", "device": "mobile",
+                                      "market": "UK", "sessions": 100},
+        "raw/configurator_sessions.csv": {"session_id": [f"CS{i:05d}" for i in range(40)],
+                                          "completed": [i < 14 for i in range(40)],
+                                          "lead_submitted": [i < 4 for i in range(40)]},
+        "raw/leads.csv": {"lead_id": [f"L{i:05d}" for i in range(20)],
+                          "created_date": days[::18][:20].strftime("%Y-%m-%d")},
+        "raw/test_drives.csv": {"booking_id": [f"TD{i:05d}" for i in range(10)],
+                                "status": ["COMPLETED"] * 7 + ["NO_SHOW"] * 2 + ["CANCELLED"]},
+        "raw/vehicle_sales.csv": {"sale_id": ["S1", "S2"]},
+    }
+    for rel, columns in files.items():
+        (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(columns).to_csv(out_dir / rel, index=False)
     return out_dir
 
 

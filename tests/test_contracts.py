@@ -14,10 +14,10 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.world.config import ConfigError, load_world
 from sim.exporters.contracts import agency_report_log, commitment_reconciliation, render_contracts, sla_tracking
-from sim.world.prices import deal_cpp, incident_factor, site_rate
 from sim.exporters.contracts.numbering import number_document
+from sim.world.config import ConfigError, load_world
+from sim.world.prices import deal_cpp, incident_factor, site_rate
 from sim.world.vendors import scheduled_owner_shares
 
 TV_COLUMNS = ["date_week_start", "broadcaster", "daypart", "market", "spot_length_seconds", "spots_aired", "grps",
@@ -30,11 +30,6 @@ DV_COLUMNS = ["date", "insertion_order", "line_item_name", "line_item_id", "mark
 CONTRACT_FILES = {"ITV_Airtime_Agreement.md", "Sky_Airtime_Agreement.md", "Sky_BVOD_Addendum.md",
                   "JCDecaux_OOH_Contract.md", "ClearChannel_DOOH_Agreement.md", "Channel4_Media_Partnership.md",
                   "MediaAgency_Terms_of_Business.md"}
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world("baseline")
 
 
 def tv_row(week: str, broadcaster: str, daypart: str, spend: float, grps: float, programme: str = "Emmerdale",
@@ -150,7 +145,8 @@ def test_frequency_cap_and_report_timeliness(world, media):
     assert q3["contracted_value"] == world.vendors.agency.sla["report_timeliness"].target
     assert q3["actual_value"] == log.loc[["2025-07", "2025-08", "2025-09"], "business_days"].max()
     late = world.vendors.incidents[[i.kind for i in world.vendors.incidents].index("late_report")]
-    assert log.loc["2025-09", "business_days"] >= world.vendors.agency.report_business_days[0] + late.delay_business_days
+    allowed = world.vendors.agency.report_business_days[0]
+    assert log.loc["2025-09", "business_days"] >= allowed + late.delay_business_days
     assert not q3["in_compliance"] and late.cause in q3["notes"]
 
 
@@ -182,7 +178,8 @@ def test_a_stricter_sla_threshold_turns_a_month_into_a_miss(world, media):
 def test_commitments_scale_with_the_channel_budget(world, media):
     doubled = load_world("baseline", overrides=["media.channels.tv.budget_gbp=12000000"])
     rec = commitment_reconciliation(doubled, media).set_index(["contract", "line"])
-    assert rec.loc[("itv", "linear"), "commitment_gbp"] == pytest.approx(2 * world.vendors.itv.commitments["linear"].amount_gbp)
+    linear = world.vendors.itv.commitments["linear"].amount_gbp
+    assert rec.loc[("itv", "linear"), "commitment_gbp"] == pytest.approx(2 * linear)
     assert rec.loc[("jcdecaux", "media"), "commitment_gbp"] == world.vendors.jcdecaux.commitments["media"].amount_gbp
     assert "not less than GBP 6,600,000" in render_contracts(doubled, media)["ITV_Airtime_Agreement.md"]
 
@@ -262,7 +259,8 @@ def test_unknown_reference_is_an_error():
 # --------------------------------------------------------------------------- terms shared with the media simulation
 def test_helpers_for_the_media_simulation(world):
     v = world.vendors
-    assert deal_cpp(v, "Sky", "peak", "Sky Sports F1") == pytest.approx(v.sky.cpp_gbp["peak"] * (1 + v.sky.premium_share))
+    premium = v.sky.cpp_gbp["peak"] * (1 + v.sky.premium_share)
+    assert deal_cpp(v, "Sky", "peak", "Sky Sports F1") == pytest.approx(premium)
     assert deal_cpp(v, "Sky", "peak", "Sky News") == v.sky.cpp_gbp["peak"]
     assert site_rate(v, "ClearChannel", "digital_large") == v.clear_channel.site_rate_gbp["digital_large"]
     outage = next(i for i in v.incidents if i.kind == "site_outage")

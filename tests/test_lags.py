@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from sim.world.config import load_world
 from sim.diagnostics import daily_sessions, daily_spend, lag_profile, peak_lag
 from sim.engine.model import LaunchModel
 
 
 @pytest.fixture(scope="module")
-def model():
-    return LaunchModel(load_world("baseline", ["run.population=60000"])).run()
+def model(small_world_with):
+    # a clear lag peak needs more consumers than the shared small world has
+    return LaunchModel(small_world_with(population=60_000)).run()
 
 
 def test_digital_spend_moves_sessions_7_to_14_days_later(model):

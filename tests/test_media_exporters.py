@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.world.config import load_world
+from sim.engine.delivery import deliver
+from sim.engine.plan import build_plan
 from sim.exporters import MEDIA_TABLES, export_media
 from sim.exporters.media_common import largest_remainder, platform_outcomes
 from sim.exporters.traditional import tv_performance
-from sim.engine.delivery import deliver
-from sim.engine.plan import build_plan
-from sim.world.streams import Stream, Streams
 from sim.schemas import columns, schema_for
+from sim.world.streams import Stream, Streams
 
 CHANNEL_OF = {
     "meta_ads": "meta", "google_ads": "google", "dv360": "dv360", "tiktok_ads": "tiktok",
@@ -21,11 +20,6 @@ CHANNEL_OF = {
     "ooh_performance": "ooh", "print_performance": "print", "radio_performance": "radio",
 }
 SLACK = 1e-3  # published rounding of money (pennies) and prices (4 decimals) on top of the count rounding
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world("baseline")
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +272,7 @@ def test_tv_weeks_grps_reach_and_frequency(world, tables, delivered):
     assert np.allclose(tv["reach_000"], tv["reach_pct"] / 100 * adults / 1000, rtol=1e-3)
     assert np.allclose(tv["cpp"], tv["spend"] / tv["grps"], rtol=1e-4)
     assert (tv["spots_aired"] >= 1).all()
-    lengths = dict(zip(tv["date_week_start"].dt.strftime("%Y-%m-%d"), tv["spot_length_seconds"]))
+    lengths = dict(zip(tv["date_week_start"].dt.strftime("%Y-%m-%d"), tv["spot_length_seconds"], strict=True))
     assert lengths["2025-09-01"] == 60 and lengths["2025-09-29"] == 30 and lengths["2025-12-15"] == 10
     programmes = {p for a in delivered.loc[delivered["channel"] == "tv", "attributes"] for p in a["programmes"]}
     assert set(tv["programme_name"]) <= programmes
@@ -331,14 +325,14 @@ def test_print_rate_card_and_negotiated_share(world, tables, delivered):
     multiplier = dict((f, m) for f, m in ex["formats"])
     lo, hi = ex["negotiated_share"]
     rows = delivered[delivered["channel"] == "print"]
-    rate_cards = dict(zip(rows["breakdown"], [a["rate_card_per_page"] for a in rows["attributes"]]))
+    rate_cards = dict(zip(rows["breakdown"], [a["rate_card_per_page"] for a in rows["attributes"]], strict=True))
     per_page = pr["publication"].map(rate_cards)
     assert len(pr) == len(rows)
     assert np.allclose(pr["rate_card_cost"], per_page * pr["format"].map(multiplier), atol=0.005)
     assert (pr["negotiated_cost"] == pr["spend"]).all()
     share = pr["negotiated_cost"] / pr["rate_card_cost"]
     possible = np.array([[lo <= s / (r * m) <= hi for m in multiplier.values()]
-                         for s, r in zip(pr["spend"], per_page)]).any(axis=1)
+                         for s, r in zip(pr["spend"], per_page, strict=True)]).any(axis=1)
     assert possible.sum() > 0
     assert share[possible].between(lo, hi).all()
     assert (pr.loc[pr["format"] == "cover_wrap", "page_number"] == 1).all()

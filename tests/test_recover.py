@@ -14,13 +14,28 @@ import pytest
 from pydantic import ValidationError
 from scipy.stats import spearmanr
 
-from sim.exporters.formats import (CONTROLS, MEDIA_SOURCES, weekly_geo_panel, week_index, write_meridian,
-                             write_pymc_marketing)
-from sim.recover import (RecoverConfig, ScenarioOutcome, fit_mmm, predict, predicted_effect, recover,
-                         scenario_check, scorecard, summarise, write_scorecard)
-from sim.transforms.adstock import geometric_adstock, half_life
-from sim.transforms.saturation import hill
+from sim.exporters.formats import (
+    CONTROLS,
+    MEDIA_SOURCES,
+    week_index,
+    weekly_geo_panel,
+    write_meridian,
+    write_pymc_marketing,
+)
+from sim.recover import (
+    RecoverConfig,
+    ScenarioOutcome,
+    fit_mmm,
+    predict,
+    predicted_effect,
+    recover,
+    scenario_check,
+    scorecard,
+    summarise,
+    write_scorecard,
+)
 from sim.recover.scorecard import compare, rank_agreement
+from sim.transforms import geometric_adstock, hill
 
 # Five channels, each ROI twice the previous; decays and half-saturation on the search grids.
 ROIS = (0.5, 1.0, 2.0, 4.0, 8.0)
@@ -37,7 +52,7 @@ def synthetic_weeks(rng: np.random.Generator, n_weeks: int = 52, noise: float = 
     y = BASELINE * (1 + 0.05 * (confidence - confidence.mean()) / confidence.std())
     live = np.arange(n_weeks) >= first_sale
     params = {}
-    for i, (roi, decay) in enumerate(zip(ROIS, DECAYS)):
+    for i, (roi, decay) in enumerate(zip(ROIS, DECAYS, strict=True)):
         x = np.where(rng.random(n_weeks) < 0.6, rng.uniform(10_000, 50_000, n_weeks), 0.0)
         a = geometric_adstock(x, decay)
         k = a[x > 0].mean()
@@ -64,26 +79,7 @@ def synthetic():
     return df, params, fit
 
 
-# --------------------------------------------------------------------------- transformations
-def test_geometric_adstock_follows_its_recursion_and_keeps_steady_spend():
-    x = np.array([10.0, 0.0, 0.0, 5.0, 0.0])
-    a = geometric_adstock(x, 0.5)
-    expected = [5.0, 2.5, 1.25, 0.625 + 2.5, 1.5625]
-    np.testing.assert_allclose(a, expected)
-    np.testing.assert_allclose(geometric_adstock(np.full(200, 7.0), 0.8)[-1], 7.0)
-    np.testing.assert_allclose(geometric_adstock(x, 0.0), x)
-    assert half_life(0.5) == pytest.approx(1.0)
-    with pytest.raises(ValueError):
-        geometric_adstock(x, 1.0)
-
-
-def test_hill_is_half_at_half_saturation_and_s_shaped_above_shape_one():
-    assert hill(np.array([3.0]), 3.0)[0] == pytest.approx(0.5)
-    assert hill(np.array([6.0]), 3.0, shape=2.0)[0] == pytest.approx(0.8)
-    curve = hill(np.linspace(0, 100, 50), 10.0)
-    assert np.all(np.diff(curve) > 0) and np.all(np.diff(curve, 2) < 0)  # increasing, concave at s = 1
-
-
+# --------------------------------------------------------------------------- configuration
 def test_config_rejects_unknown_keys_and_bad_grids():
     with pytest.raises(ValidationError):
         RecoverConfig(ridge=1.0)
@@ -280,7 +276,8 @@ def test_geo_panel_keeps_every_pound_and_sale(tmp_path):
 def test_pymc_marketing_and_meridian_layouts(tmp_path):
     raw = _raw_dir(tmp_path, np.random.default_rng(8))
     panel = weekly_geo_panel(raw, WEEKS, MARKETS)
-    model_ready = pd.DataFrame({"week_start": WEEKS.strftime("%Y-%m-%d"), **{c: [1.0, 2.0, 3.0, 4.0] for c in CONTROLS}})
+    controls = {c: [1.0, 2.0, 3.0, 4.0] for c in CONTROLS}
+    model_ready = pd.DataFrame({"week_start": WEEKS.strftime("%Y-%m-%d"), **controls})
     channels = [c for c in MEDIA_SOURCES if c != "tiktok"]
 
     write_pymc_marketing(tmp_path / "out", panel, model_ready)

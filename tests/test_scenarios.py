@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.world.config import SCENARIO_DIR, load_world
 from sim.validate import validate_dir
+from sim.world.config import SCENARIO_DIR, load_world
+
+pytestmark = pytest.mark.slow  # seven whole runs through the CLI
 
 SCENARIOS = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml") if p.stem != "baseline")
 SMALL = ["--set", "run.population=15000", "--quiet"]

@@ -12,22 +12,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from sim.world.config import load_world
 from sim.exporters.docs import datapackage, write_docs
 from sim.schemas import CHANNELS, RAW_TABLES, TABLES, columns, schema_for
-from sim.validate import (FAIL, LOST, PASS, Goal, RunData, Target, about, above, evaluate, validate_dir,
-                          write_report)
+from sim.validate import FAIL, LOST, Goal, RunData, Target, about, above, evaluate, validate_dir, write_report
 
 META_COLUMNS = ["date", "campaign_name", "campaign_id", "platform", "objective", "market", "model", "impressions",
                 "clicks", "ctr", "cpm", "cpc", "spend", "reach", "frequency", "video_views", "video_view_rate", "leads",
                 "link_clicks", "landing_page_views", "cost_per_lead"]
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_world("baseline")
 
 
 def meta_ads() -> pd.DataFrame:
@@ -53,8 +45,9 @@ def leads(world) -> pd.DataFrame:
     return pd.DataFrame({
         "lead_id": ["L000001", "L000002"], "created_date": ["2025-09-02", "2025-09-05"], "market": ["UK", "UK"],
         "source": ["website_configurator", "phone_enquiry"], "model_interest": ["DEEPAL_S07", None],
-        "dealer_id": [first.id, None], "lead_status": ["TD_COMPLETED", "LOST"], "status_date": ["2025-09-10", "2025-09-09"],
-        "days_in_pipeline": [8, 4], "assigned_dealer": [first.name, None], "lead_score": [72, 35],
+        "dealer_id": [first.id, None], "lead_status": ["TD_COMPLETED", "LOST"],
+        "status_date": ["2025-09-10", "2025-09-09"], "days_in_pipeline": [8, 4],
+        "assigned_dealer": [first.name, None], "lead_score": [72, 35],
         "contact_attempts": [2, 1], "first_response_hours": [1.5, 3.0],
     })
 
@@ -66,8 +59,8 @@ def drive_bookings(world, lead_ids=("L000001", "L000001")) -> pd.DataFrame:
         "test_drive_date": ["2025-09-06", "2025-09-07"], "market": ["UK", "UK"], "dealer_id": [first.id] * 2,
         "dealer_name": [first.name] * 2, "model": ["DEEPAL_S07", "AVATR_12"], "source": ["website", "website"],
         "status": ["COMPLETED", "NO_SHOW"], "lead_id": list(lead_ids), "feedback_score": [5, None],
-        "feedback_text": ["Quiet and quick", None], "duration_minutes": [45, None], "sale_within_90_days": [False, False],
-        "days_to_sale": [None, None],
+        "feedback_text": ["Quiet and quick", None], "duration_minutes": [45, None],
+        "sale_within_90_days": [False, False], "days_to_sale": [None, None],
     })
 
 
@@ -80,7 +73,8 @@ def write_tables(out: Path, frames: dict[str, pd.DataFrame]) -> Path:
 
 
 def valid_frames(world) -> dict[str, pd.DataFrame]:
-    return {"meta_ads": meta_ads(), "dealers": dealers(world), "leads": leads(world), "test_drives": drive_bookings(world)}
+    return {"meta_ads": meta_ads(), "dealers": dealers(world), "leads": leads(world),
+            "test_drives": drive_bookings(world)}
 
 
 def checks_by_name(report) -> dict:

@@ -6,15 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.world.vocabulary import WEB_CHANNELS
 from sim.engine.model import Interventions
 from sim.run import csv_bytes, export_tables, simulate
+from sim.world.vocabulary import WEB_CHANNELS
 
 
 def run_with(world, **scale):
     return simulate(world, interventions=Interventions(dict(scale)))
-
-
 
 
 def test_spend_totals_match_budgets(small_world, small_model):
@@ -94,6 +92,7 @@ def test_zero_media_leaves_only_baseline_demand(small_world, small_model):
     assert len(silent.sales) <= len(small_model.sales)
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_different_seed_different(small_world, small_tables):
     tables, _ = small_tables
     again, _ = export_tables(small_world, simulate(small_world))

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.transforms import awareness
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
 from sim.world.vocabulary import ARRIVALS, DEALER_ARRIVALS
-
 
 
 @dataclass
@@ -113,7 +113,7 @@ def build_components(world: World, seg: pd.DataFrame, response: np.ndarray, awar
     n_days = response.shape[-1]
     fleet = (seg["fleet"] == "yes").to_numpy()[:, None]
     base = cons.baseline_intensity["general"] * demand.T[mi]                      # segments x days
-    aware = cons.awareness_effect * (1 - np.exp(-_awareness(awareness_in, cons.awareness_decay) / cons.awareness_scale))
+    aware = cons.awareness_effect * awareness(awareness_in, cons.awareness_decay, cons.awareness_scale)
     fleet_base = cons.baseline_intensity["fleet"] * fleet * demand.T[mi]
     damp = 1 - cons.competitor_sov_dampening * sov.T[mi]                          # segments x days
     media = response * damp[None]
@@ -131,12 +131,6 @@ def build_components(world: World, seg: pd.DataFrame, response: np.ndarray, awar
                              np.full(len(seg), cons.awareness_effect),
                              cons.baseline_intensity["fleet"] * fleet[:, 0] * peak_demand, effects])
     return Components(("baseline", "awareness", "fleet", *channels), intensity, bound, arrival)
-
-
-def _awareness(inflow: np.ndarray, decay: float) -> np.ndarray:
-    from sim.transforms import geometric_adstock
-
-    return geometric_adstock(inflow, decay, normalize=False, axis=-1)
 
 
 @dataclass

@@ -103,7 +103,7 @@ def _programmes(rows: pd.DataFrame, streams: Streams) -> list[str]:
     weekly: dict[tuple[str, pd.Timestamp], str] = {}
     mondays = rows["date"] - pd.to_timedelta(rows["date"].dt.day_of_week, unit="D")
     out = []
-    for line_id, attrs, day, monday in zip(rows["line_id"], rows["attributes"], rows["date"], mondays):
+    for line_id, attrs, day, monday in zip(rows["line_id"], rows["attributes"], rows["date"], mondays, strict=True):
         key = (line_id, monday)
         if key not in weekly:
             weekly[key] = programme_of(line_id, attrs, day, streams)
@@ -126,7 +126,7 @@ def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, stre
         return impressions
     rows = df.loc[linear]
     cpp = np.array([deal_cpp(world.vendors, a["broadcaster"], a["daypart"], p)
-                    for a, p in zip(rows["attributes"], rows["programme"])])
+                    for a, p in zip(rows["attributes"], rows["programme"], strict=True)])
     noise = 1 + streams.generator(Stream.DELIVERY, "tv", "grps").uniform(-TV_GRP_NOISE, TV_GRP_NOISE, linear.sum())
     adults = np.array([world.markets[m].adult_population_m * 1e6 for m in rows["market"]])
     out = impressions.copy()
@@ -146,7 +146,7 @@ def _incidents(world: World, df: pd.DataFrame, measure: str) -> np.ndarray:
         rows = df.iloc[idx]
         factor[idx] = [incident_factor(world.vendors, ch, d.date(), a.get("broadcaster") or a.get("vendor", ""),
                                        daypart=a.get("daypart", ""), fmt=b, city=a.get("city", ""))
-                       for d, a, b in zip(rows["date"], rows["attributes"], rows["breakdown"])]
+                       for d, a, b in zip(rows["date"], rows["attributes"], rows["breakdown"], strict=True)]
     return factor
 
 

@@ -12,7 +12,6 @@ the loop is over days, with numpy over consumers inside it.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -20,8 +19,15 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.engine.consumers import (ActionDrawer, Components, DayUniforms, build_components, build_population,
-                                   day_uniforms, update_in_market)
+from sim.engine.consumers import (
+    ActionDrawer,
+    Components,
+    DayUniforms,
+    build_components,
+    build_population,
+    day_uniforms,
+    update_in_market,
+)
 from sim.engine.dealers import DealerAgent
 from sim.engine.delivery import deliver, exposures
 from sim.engine.log import Campaign, ConfiguratorSession, EventLog
@@ -70,7 +76,7 @@ class CampaignPicker:
             keys, starts = np.unique(day[rows], return_index=True)
             bounds = np.append(starts, len(rows))
             mine = [c[rows] for c in cols]
-            per_day = [tuple(c[a:b] for c in mine) for a, b in zip(bounds[:-1], bounds[1:])]
+            per_day = [tuple(c[a:b] for c in mine) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
             self.index[(ch, mk)] = (keys.tolist(), per_day)
         self._cumulative: dict[tuple, tuple] = {}
 
@@ -156,7 +162,7 @@ class LaunchModel(mesa.Model):
         self.actions = ActionDrawer(self.population, self.components)
         self.campaigns = CampaignPicker(self.delivered)
         ev = self.delivered[self.delivered["channel"] == "events"]
-        self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"])}
+        self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"], strict=True)}
 
         for cfg in world.dealers:
             DealerAgent(self, cfg, (world.dealer_opening(cfg) - world.run.start).days, self.n_days, world.funnel)
@@ -293,7 +299,7 @@ class LaunchModel(mesa.Model):
     def _direct_leads(self, d: int, actions) -> None:
         pop = self.population
         direct = actions.arrival >= len(WEB_CHANNELS)
-        for c, a in zip(actions.consumer[direct], actions.arrival[direct]):
+        for c, a in zip(actions.consumer[direct], actions.arrival[direct], strict=True):
             arrival = ARRIVALS[a]
             market = self.markets[pop.market[c]]
             self.pipeline.new_lead(int(c), d, market, LEAD_SOURCE_OF_ARRIVAL[arrival])

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.world.config import CampaignLine, ChannelConfig, World
 from sim.world.calendar import day_index
+from sim.world.config import CampaignLine, ChannelConfig, World
 from sim.world.streams import Stream, Streams, stable_id
 
 

@@ -17,18 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.transforms import geometric_adstock, hill, lag_kernel
 from sim.world.config import ChannelConfig, World
-from sim.transforms import geometric_adstock, hill
-
-
-def lag_kernel(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Uniform delay: the effect of day t's exposure arrives spread over t+lo .. t+hi."""
-    out = np.zeros_like(x, dtype=float)
-    n = x.shape[-1]
-    for k in range(lo, hi + 1):
-        if k < n:
-            out[..., k:] += x[..., : n - k]
-    return out / (hi - lo + 1)
 
 
 def targeting_weights(ch: ChannelConfig, seg: pd.DataFrame) -> np.ndarray:
@@ -38,7 +28,7 @@ def targeting_weights(ch: ChannelConfig, seg: pd.DataFrame) -> np.ndarray:
         attr, value = key.split(":", 1)
         w = np.where(seg[attr].to_numpy() == value, w * mult, w)
     out = np.empty(len(seg))
-    for market, idx in seg.groupby("market").indices.items():
+    for idx in seg.groupby("market").indices.values():
         pop = seg["pop_share"].to_numpy()[idx]
         out[idx] = w[idx] / np.sum(w[idx] * pop) * pop.sum()
     return out

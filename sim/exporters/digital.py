@@ -13,11 +13,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.world.config import World
 from sim.exporters.media_common import (
-    FREQUENCY_DECIMALS, MONEY_DECIMALS, PRICE_DECIMALS, RATE_DECIMALS, add_delivery_metrics, attribute,
-    channel_rows, draw, finish, platform_outcomes, ratio, reporting, thin,
+    FREQUENCY_DECIMALS,
+    MONEY_DECIMALS,
+    PRICE_DECIMALS,
+    RATE_DECIMALS,
+    add_delivery_metrics,
+    attribute,
+    channel_rows,
+    draw,
+    finish,
+    platform_outcomes,
+    ratio,
+    reporting,
+    thin,
 )
+from sim.world.config import World
 from sim.world.streams import stable_id
 
 SEARCH = "search"
@@ -74,10 +85,10 @@ def google_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
 def _exchanges(rows: pd.DataFrame, rng: np.random.Generator) -> list[str]:
     """Each line item buys on one of its campaign's exchanges (drawn once per line item)."""
     items = rows["line_item_name"].to_numpy()
-    options = dict(zip(items, attribute(rows, "exchanges", [""])))
+    options = dict(zip(items, attribute(rows, "exchanges", [""]), strict=True))
     names = sorted(options)
     picks = rng.random(len(names))
-    chosen = {n: options[n][int(p * len(options[n]))] for n, p in zip(names, picks)}
+    chosen = {n: options[n][int(p * len(options[n]))] for n, p in zip(names, picks, strict=True)}
     return [chosen[n] for n in items]
 
 
@@ -147,7 +158,7 @@ def youtube_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | 
     t["view_rate"] = ratio(t["views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["cpv"] = ratio(t["spend"], t["views"], PRICE_DECIMALS)
     q = _quartiles(rng, t["impressions"].to_numpy(np.int64), t["views"].to_numpy(np.int64), conv)
-    for pct, played in zip((25, 50, 75, 100), q):  # published as shares of impressions, as Google Ads does
+    for pct, played in zip((25, 50, 75, 100), q, strict=True):  # published as shares of impressions, as Google Ads does
         t[f"video_played_{pct}"] = ratio(played, t["impressions"], RATE_DECIMALS, empty=0)
     t["earned_views"] = np.round(t["views"] * draw(rng, conv["earned_view_share"], len(t))).astype(np.int64)
     t["earned_subscribers"] = thin(rng, t["views"], conv["earned_subscriber_rate"])

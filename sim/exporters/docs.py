@@ -265,7 +265,7 @@ def _decisions(world: World) -> list[str]:
         "6. **Funnel versus row counts.** The stage rates and the approximate row counts cannot all hold. Priority: "
         "hard invariants, then totals (spend ± 5%, sales ± 10%), then row counts (± 20%), then rates and shares, "
         "then the quick-reference figures. The validation report lists every target with its achieved value; a "
-        f"target that loses is labelled, not hidden. Walk-ins, fleet enquiries and referrals carry the sales that "
+        "target that loses is labelled, not hidden. Walk-ins, fleet enquiries and referrals carry the sales that "
         "test drives alone do not explain.",
         "7. **Sales timing.** No sale before a model is on sale, before its market launches or before its dealer "
         "opens. Dealers open on a staggered schedule after launch; the Sep-Oct share of UK sales is a target, not "

@@ -320,8 +320,8 @@ def write_meridian(out_dir: str | Path, panel: pd.DataFrame, population: Mapping
         "coord_to_columns": {"time": "time", "geo": "geo", "population": "population", "kpi": "units",
                              "revenue_per_kpi": "revenue_per_unit", "controls": list(CONTROLS),
                              "media": media, "media_spend": spend},
-        "media_to_channel": {m: c for m, c in zip(media, channels)},
-        "media_spend_to_channel": {s: c for s, c in zip(spend, channels)},
+        "media_to_channel": {m: c for m, c in zip(media, channels, strict=True)},
+        "media_spend_to_channel": {s: c for s, c in zip(spend, channels, strict=True)},
     }
     return [_write_csv(table[order], out / "meridian_geo_weekly.csv"),
             _write_json(spec, out / "meridian_coord_to_columns.json")]

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.world.config import World
 from sim.schemas import columns
+from sim.world.config import World
 
 PENNIES_PER_GBP = 100
 PER_MILLE = 1000

@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.world.config import World
 from sim.transforms import geometric_adstock
 from sim.world.calendar import N_WEEKS, week_of, week_starts
-
+from sim.world.config import World
 
 
 def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:

@@ -50,7 +50,7 @@ def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> 
             key = (s.day, s.market, s.arrival, s.device)
             lookup[key] = lookup.get(key, 0) + 1
         goals = np.array([lookup.get((int(a), log.markets[b], log.web_channels[cc], int(dd)), 0)
-                          for a, b, cc, dd in zip(d, m, c, v)])
+                          for a, b, cc, dd in zip(d, m, c, v, strict=True)])
     users = np.maximum(new, np.round(sessions * rng.uniform(0.80, 0.92, len(sessions)))).astype(int)
     channel = np.array(log.web_channels)[c]
     lo = np.array([BOUNCE.get(ch, BOUNCE_DEFAULT)[0] for ch in channel])
@@ -201,10 +201,10 @@ def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.D
 def events(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
     spend = log.media[log.media["channel"] == "events"]
     ev_spend = {}
-    for a, v in zip(spend["attributes"], spend["spend"]):
+    for a, v in zip(spend["attributes"], spend["spend"], strict=True):
         ev_spend[a["event_index"]] = ev_spend.get(a["event_index"], 0.0) + v
     imps = {}
-    for a, v in zip(spend["attributes"], spend["impressions"]):
+    for a, v in zip(spend["attributes"], spend["impressions"], strict=True):
         imps[a["event_index"]] = imps.get(a["event_index"], 0) + int(v)
     rows = []
     for i, ev in enumerate(world.events):

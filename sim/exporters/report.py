@@ -198,7 +198,7 @@ def _plot_weekly(tables: RunTables, figure_cls: Any, path: Path) -> None:
     weeks = tables.weekly_spend["week_start"].to_numpy()
     channels = channel_columns(tables.weekly_spend)
     bottom = np.zeros(len(weeks))
-    for col, colour in zip(channels, _colours(len(channels))):
+    for col, colour in zip(channels, _colours(len(channels)), strict=True):
         values = tables.weekly_spend[col].to_numpy(dtype=float) / 1e3
         axes[0].bar(weeks, values, bottom=bottom, width=np.timedelta64(DAYS_PER_WEEK - 1, "D"), align="edge",
                     color=colour, label=col.removesuffix("_spend"))
@@ -207,7 +207,7 @@ def _plot_weekly(tables: RunTables, figure_cls: Any, path: Path) -> None:
     axes[0].set_title("Weekly media spend by channel, and what followed")
     axes[0].legend(ncol=6, fontsize="small", loc="upper left")
     for ax, col, label in zip(axes[1:], ("sales_units", "leads", "web_sessions"),
-                              ("sales (units)", "leads", "website sessions")):
+                              ("sales (units)", "leads", "website sessions"), strict=True):
         ax.plot(tables.weekly_outcomes["week_start"].to_numpy(), tables.weekly_outcomes[col].to_numpy(),
                 marker="o", markersize=3)
         ax.set_ylabel(label)
@@ -226,7 +226,7 @@ def _plot_funnel(funnel: pd.DataFrame, figure_cls: Any, path: Path) -> None:
     ax.barh(positions, np.maximum(counts, 1), color=_colours(len(funnel)))
     ax.set_xscale("log")
     ax.set_yticks(positions, funnel["stage"].tolist())
-    for y, count, rate in zip(positions, counts, funnel["conversion_pct"]):
+    for y, count, rate in zip(positions, counts, funnel["conversion_pct"], strict=True):
         text = f"{count:,.0f}" if np.isnan(rate) else f"{count:,.0f}  ({rate:.1f}% of previous)"
         ax.text(max(count, 1), y, "  " + text, va="center", fontsize="small")
     ax.set_xlim(1, max(counts.max(), 1) * FUNNEL_LABEL_ROOM)

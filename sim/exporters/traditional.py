@@ -14,12 +14,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.exporters.media_common import (
+    FREQUENCY_DECIMALS,
+    MONEY_DECIMALS,
+    PENNIES_PER_GBP,
+    PER_MILLE,
+    PRICE_DECIMALS,
+    attribute,
+    capped_reach,
+    channel_rows,
+    draw,
+    finish,
+    largest_remainder,
+    ratio,
+    region_adults_000,
+    reporting,
+    round_money,
+    week_start,
+)
 from sim.world.config import World
 from sim.world.prices import site_rate
-from sim.exporters.media_common import (
-    FREQUENCY_DECIMALS, MONEY_DECIMALS, PER_MILLE, PENNIES_PER_GBP, PRICE_DECIMALS, attribute, capped_reach,
-    channel_rows, draw, finish, largest_remainder, ratio, region_adults_000, reporting, round_money, week_start,
-)
 
 PERCENT = 100
 REFERENCE_SPOT_SECONDS = 30  # ratings are 30-second equivalents; radio spots are 30s
@@ -30,7 +44,7 @@ COVER_FORMAT, SPREAD_FORMAT = "cover_wrap", "dps"  # a cover wrap is page 1, a s
 def _pick(rng: np.random.Generator, options: list[list]) -> list:
     """One element of each row's options, uniformly."""
     u = rng.random(len(options))
-    return [opts[int(x * len(opts))] for opts, x in zip(options, u)]
+    return [opts[int(x * len(opts))] for opts, x in zip(options, u, strict=True)]
 
 
 # --------------------------------------------------------------------------- TV
@@ -128,17 +142,17 @@ def ooh_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFram
         start_date=("date", "min"), end_date=("date", "max"), spend=("spend", "sum"),
         impressions=("impressions", "sum"), campaign_name=("campaign_name", "first"),
         campaign_id=("campaign_id", "first"), market=("market", "first"), live_spend=("live_spend", "sum"))
-    attrs = dict(zip(rows["line_id"], rows["attributes"]))
+    attrs = dict(zip(rows["line_id"], rows["attributes"], strict=True))
     line = [attrs[x] for x in g["line_id"]]
     t = g[["campaign_name", "campaign_id", "start_date", "end_date", "market", "impressions"]].copy()
     t["format"] = g["breakdown"]
     t["vendor"] = [a["vendor"] for a in line]
     t["region"], t["city"] = [a["region"] for a in line], [a["city"] for a in line]
     t["spend"] = round_money(g["spend"])
-    rate = np.array([site_rate(world.vendors, a["vendor"], f) for a, f in zip(line, g["breakdown"])])
+    rate = np.array([site_rate(world.vendors, a["vendor"], f) for a, f in zip(line, g["breakdown"], strict=True)])
     live = g["live_spend"].to_numpy()  # spend x share of sites live (an outage leaves sites dark)
     t["sites_booked"] = np.maximum(np.round(live / rate), 1).astype(np.int64)
-    universe = np.array([region_adults_000(world, m, r) for m, r in zip(t["market"], t["region"])])
+    universe = np.array([region_adults_000(world, m, r) for m, r in zip(t["market"], t["region"], strict=True)])
     seen_000 = t["impressions"].to_numpy() / PER_MILLE
     reach = capped_reach(rng, seen_000, universe, conv["cycle_frequency"], conv["max_reach_share"])
     t["reach_000"] = np.round(reach, 1)
@@ -188,7 +202,7 @@ def print_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
     launch = pd.to_datetime([world.markets[m].launch_date for m in t["market"]]).as_unit("s")
     stage = np.where(t["date"].to_numpy() < launch.to_numpy(), "TEASER", "LAUNCH")
     codes = [world.models[m].code for m in t["model"]]
-    t["creative_id"] = [f"PRT-{c}-{f.upper()}-{s}" for c, f, s in zip(codes, t["format"], stage)]
+    t["creative_id"] = [f"PRT-{c}-{f.upper()}-{s}" for c, f, s in zip(codes, t["format"], stage, strict=True)]
     return finish(t, "print_performance", ["date", "publication"])
 
 
@@ -199,7 +213,7 @@ def _radio_flights(rows: pd.DataFrame) -> pd.DataFrame:
         start_date=("date", "min"), end_date=("date", "max"), days=("date", "size"),
         spend=("spend", "sum"), impressions=("impressions", "sum"),
         campaign_name=("campaign_name", "first"), market=("market", "first"))
-    attrs = dict(zip(rows["line_id"], rows["attributes"]))
+    attrs = dict(zip(rows["line_id"], rows["attributes"], strict=True))
     for key in ("station", "station_group", "region"):
         g[key] = [attrs[x].get(key) for x in g["line_id"]]
     return g
@@ -226,7 +240,7 @@ def radio_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
     t["impressions"] = largest_remainder(t["impressions"].to_numpy() * part, flight)
     t["cpm"] = ratio(t["spend"], t["impressions"], PRICE_DECIMALS, PER_MILLE, empty=0)
     universe = np.array([region_adults_000(world, m, None if r == NATIONAL else r)
-                         for m, r in zip(t["market"], t["region"])])
+                         for m, r in zip(t["market"], t["region"], strict=True)])
     # one audience per spot for the flight's station, so spots split like the money (60/25/15)
     per_spot = universe * PER_MILLE * draw(rng, conv["spot_rating"], len(flights))[flight]
     t["spots_per_day"] = np.maximum(np.round(t["impressions"] / per_spot / t["days"]), 1).astype(np.int64)

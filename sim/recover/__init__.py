@@ -9,10 +9,10 @@
 * :mod:`sim.world.mmm`: ``RecoverConfig``, the ``[mmm.recover]`` section.
 """
 
-from sim.world.mmm import RecoverConfig
 from sim.recover.fit import FittedMMM, fit_mmm, predict, predicted_effect
 from sim.recover.pipeline import Recovery, ScenarioOutcome, fit_targets, recover, recover_run
 from sim.recover.scorecard import scenario_check, scenario_table, scorecard, summarise, write_scorecard
+from sim.world.mmm import RecoverConfig
 
 __all__ = [
     "RecoverConfig", "FittedMMM", "fit_mmm", "predict", "predicted_effect",

@@ -33,8 +33,8 @@ import pandas as pd
 from scipy.optimize import lsq_linear
 
 from sim.transforms.adstock import geometric_adstock
-from sim.world.mmm import RecoverConfig
 from sim.transforms.saturation import hill
+from sim.world.mmm import RecoverConfig
 
 WEEK = "week_start"
 TREND = "trend"

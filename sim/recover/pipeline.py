@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.world.mmm import RecoverConfig
 from sim.recover.fit import FittedMMM, fit_mmm, predicted_effect, spend_column
-from sim.recover.scorecard import (KPI_TRUTH, KpiSpec, scenario_check, scenario_table, scorecard, summarise,
-                                   write_scorecard)
+from sim.recover.scorecard import (
+    KPI_TRUTH,
+    KpiSpec,
+    scenario_check,
+    scenario_table,
+    scorecard,
+    summarise,
+    write_scorecard,
+)
+from sim.world.mmm import RecoverConfig
 
 
 @dataclass(frozen=True)

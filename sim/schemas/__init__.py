@@ -26,8 +26,14 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from sim.world.vocabulary import (DRIVE_SOURCES, LEAD_SOURCES, LEAD_STATUSES, SALE_SOURCES, TEST_DRIVE_STATUSES,
-                                  WEB_CHANNELS)
+from sim.world.vocabulary import (
+    DRIVE_SOURCES,
+    LEAD_SOURCES,
+    LEAD_STATUSES,
+    SALE_SOURCES,
+    TEST_DRIVE_STATUSES,
+    WEB_CHANNELS,
+)
 
 RAW_DIR = "raw"
 CONTRACTS_DIR = "raw/contracts"

@@ -184,7 +184,7 @@ def check_catalogue(frames: dict[str, pd.DataFrame], world: World) -> list[Check
     if "vehicle_sales" in frames:
         df = frames["vehicle_sales"]
         trims = {k: {t.name for t in m.trims} for k, m in world.models.items()}
-        wrong = pd.Series([m in trims and t not in trims[m] for m, t in zip(df["model"], df["trim"])], index=df.index)
+        wrong = pd.Series([m in trims and t not in trims[m] for m, t in zip(df["model"], df["trim"], strict=True)], index=df.index)
         if wrong.any():
             msgs.append(rows_message("vehicle_sales.trim", "not a trim of the model", df, wrong, ["model", "trim"]))
     return [CheckResult("models and trims are the scenario's", 1, not msgs, tuple(msgs))]

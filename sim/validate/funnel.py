@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from sim.schemas import CONTRACTS_DIR
-from sim.world.vocabulary import LEAD_STATUSES
 from sim.validate.goals import Goal, between
 from sim.validate.measures import months, ratio, rows_where, share_of
 from sim.validate.tables import NotMeasurable, RunData
+from sim.world.vocabulary import LEAD_STATUSES
 
 if TYPE_CHECKING:
     from sim.world.config import World

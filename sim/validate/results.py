@@ -16,8 +16,8 @@ from sim.validate.formatting import fmt
 from sim.validate.goals import Goal
 
 if TYPE_CHECKING:
-    from sim.world.config import World
     from sim.validate.tables import RunData
+    from sim.world.config import World
 
 PASS, FAIL, LOST, UNMEASURED = "pass", "fail", "lost-to-higher-priority", "not measured"
 

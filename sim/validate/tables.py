@@ -149,7 +149,7 @@ def layout_problems(name: str, found: list[str]) -> list[str]:
     head = found[: len(specified)]
     if head == specified:
         return []
-    for pos, (want, got) in enumerate(zip(specified, head)):
+    for pos, (want, got) in enumerate(zip(specified, head, strict=True)):
         if want != got:
             where = "extra column" if got not in specified else "column out of order"
             return [f"{name}: {where} {got!r} at position {pos + 1}, where the extract has {want!r} "
@@ -189,7 +189,7 @@ def column_check_problems(name: str, check: str, group: pd.DataFrame) -> list[st
             out.append(f"{where}: {check}: {', '.join(map(str, cases['failure_case'].head(SHOWN_ROWS)))}")
             continue
         shown = ", ".join(f"line {line(i)} = {quote(v)}" for i, v in zip(rows["index"].head(SHOWN_ROWS),
-                                                                          rows["failure_case"].head(SHOWN_ROWS)))
+                                                                          rows["failure_case"].head(SHOWN_ROWS), strict=True))
         out.append(f"{where}: {check} fails in {len(rows)} rows; first: {shown}")
     return out
 

@@ -8,21 +8,70 @@ plan's figures the extract quotes) and shared tolerances are named here, once.
 from __future__ import annotations
 
 from sim.schemas import CHANNEL_TABLES, CHANNELS, CONTRACTS, CONTRACTS_DIR, TABLES
-from sim.validate.consistency import (adstock_decay, column_sum_deviation, ctr_deviation, mmm_spend_vs_raw,
-                                      mmm_units_vs_raw, model_ready_deviation)
+from sim.validate.consistency import (
+    adstock_decay,
+    column_sum_deviation,
+    ctr_deviation,
+    mmm_spend_vs_raw,
+    mmm_units_vs_raw,
+    model_ready_deviation,
+)
 from sim.validate.formatting import MONTH_NAMES
-from sim.validate.funnel import (configurator_start_rate, contract_lines, count_ratio, dealer_share, discount_goal,
-                                 discount_months, feedback_std, launch_dealer_share, lead_score_correlation,
-                                 lead_source_share, lead_stage_share, opens_on_launch, opens_sep_to_nov,
-                                 prelaunch_conversion_ratio, qualified_booking, resolved_drive_share, response_quantile,
-                                 row_count, uk_sales_share, weekend_share)
+from sim.validate.funnel import (
+    configurator_start_rate,
+    contract_lines,
+    count_ratio,
+    dealer_share,
+    discount_goal,
+    discount_months,
+    feedback_std,
+    launch_dealer_share,
+    lead_score_correlation,
+    lead_source_share,
+    lead_stage_share,
+    opens_on_launch,
+    opens_sep_to_nov,
+    prelaunch_conversion_ratio,
+    qualified_booking,
+    resolved_drive_share,
+    response_quantile,
+    row_count,
+    uk_sales_share,
+    weekend_share,
+)
 from sim.validate.goals import about, above, at_least, at_most, below, between, equals
-from sim.validate.measures import (channel_spend, competitor_annual, contains, count_of, horizon_months,
-                                   market_spend_share, mean_of, mode_of, month_spend, month_spend_share, months,
-                                   months_with_rows, normalised_multiplier, not_measured, organic_growth, other_than,
-                                   ours_over_biggest_competitor, ratio_of, raw_spend_total, share_of, span_of,
-                                   startswith, top_two_months, tv_span, uk_econ, uk_registration_peaks,
-                                   uk_registrations, web_month_span, web_monthly, web_spend_correlation)
+from sim.validate.measures import (
+    channel_spend,
+    competitor_annual,
+    contains,
+    count_of,
+    horizon_months,
+    market_spend_share,
+    mean_of,
+    mode_of,
+    month_spend,
+    month_spend_share,
+    months,
+    months_with_rows,
+    normalised_multiplier,
+    not_measured,
+    organic_growth,
+    other_than,
+    ours_over_biggest_competitor,
+    ratio_of,
+    raw_spend_total,
+    share_of,
+    span_of,
+    startswith,
+    top_two_months,
+    tv_span,
+    uk_econ,
+    uk_registration_peaks,
+    uk_registrations,
+    web_month_span,
+    web_monthly,
+    web_spend_correlation,
+)
 from sim.validate.results import Target
 
 # Tolerances used by many rows of the table below (shares are fractions: 0.05 = 5 pp).

@@ -13,12 +13,31 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.schemas import TABLES, columns
-from sim.validate.checks import (check_catalogue, check_channel_markets, check_dealer_list, check_dealer_names,
-                                 check_files, check_foreign_keys, check_horizon, check_negatives,
-                                 check_pipeline_order, check_sales_timing, check_utm_campaigns)
+from sim.validate.checks import (
+    check_catalogue,
+    check_channel_markets,
+    check_dealer_list,
+    check_dealer_names,
+    check_files,
+    check_foreign_keys,
+    check_horizon,
+    check_negatives,
+    check_pipeline_order,
+    check_sales_timing,
+    check_utm_campaigns,
+)
 from sim.validate.goals import equals
-from sim.validate.results import (FAIL, LOST, PASS, UNMEASURED, CheckResult, Target, TargetResult, ValidationReport,
-                                  enforced)
+from sim.validate.results import (
+    FAIL,
+    LOST,
+    PASS,
+    UNMEASURED,
+    CheckResult,
+    Target,
+    TargetResult,
+    ValidationReport,
+    enforced,
+)
 from sim.validate.tables import Measured, NotMeasurable, RunData, read_table, schema_problems
 from sim.validate.targets import TARGETS
 

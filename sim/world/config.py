@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.world.context import ContextConfig
-from sim.world.vendors import VendorsConfig
 from sim.world.mmm import MMMConfig
+from sim.world.vendors import VendorsConfig
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 

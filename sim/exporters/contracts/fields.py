@@ -11,11 +11,23 @@ import pandas as pd
 
 from sim.exporters.contracts.facts import Facts
 from sim.exporters.contracts.measure import owner_rows, total_media_spend
-from sim.exporters.contracts.schedules import (billings_table, ooh_delivery_table, report_calendar, site_package_table,
-                                     tv_delivery_table)
-from sim.world.vendors import (CEILING_MEASURES, AgencyTerms, AirtimeContract, BvodAddendum, DoohContract,
-                                 OohContract, PartnershipContract)
+from sim.exporters.contracts.schedules import (
+    billings_table,
+    ooh_delivery_table,
+    report_calendar,
+    site_package_table,
+    tv_delivery_table,
+)
 from sim.exporters.contracts.text import bullets, listing, long_date, md_table, money, pct, roman_list, times
+from sim.world.vendors import (
+    CEILING_MEASURES,
+    AgencyTerms,
+    AirtimeContract,
+    BvodAddendum,
+    DoohContract,
+    OohContract,
+    PartnershipContract,
+)
 
 
 # --------------------------------------------------------------------------- common to every contract

@@ -40,7 +40,7 @@ def span_rows(frame: pd.DataFrame, start: pd.Series, end: pd.Series,
         lo = start.clip(lower=pd.Timestamp(window[0]))
         hi = end.clip(upper=pd.Timestamp(window[1]))
     pieces = []
-    for idx, a, b, n in zip(frame.index, lo, hi, span_days):
+    for idx, a, b, n in zip(frame.index, lo, hi, span_days, strict=True):
         for month in pd.period_range(a, b, freq="M") if a <= b else []:
             first = max(a, month.start_time)
             last = min(b, month.end_time.normalize())
@@ -58,7 +58,7 @@ def tv_weeks(tv: pd.DataFrame, vendors: VendorsConfig, owners: list[str],
     """Linear TV rows of ``owners`` by month, with booked GRPs at the deal CPP and delivered GRPs."""
     rows = tv[tv["broadcaster"].isin(owners)].copy()
     rows["booked_grps"] = [s / deal_cpp(vendors, b, d, p) for s, b, d, p in
-                           zip(rows["spend"], rows["broadcaster"], rows["daypart"], rows["programme_name"])]
+                           zip(rows["spend"], rows["broadcaster"], rows["daypart"], rows["programme_name"], strict=True)]
     start = _dates(rows["date_week_start"])
     out = span_rows(rows, start, start + pd.Timedelta(days=TV_WEEK_DAYS - 1), window)
     for col in ("booked_grps", "grps", "spend"):
@@ -72,7 +72,7 @@ def ooh_site_days(ooh: pd.DataFrame, vendors: VendorsConfig, owners: list[str],
     rows = ooh[ooh["vendor"].isin(owners)].copy()
     # a booking contracts whole sites: its spend at the site rate, rounded
     rows["contracted_sites"] = np.round([s / site_rate(vendors, v, f) for s, v, f in
-                                         zip(rows["spend"], rows["vendor"], rows["format"])])
+                                         zip(rows["spend"], rows["vendor"], rows["format"], strict=True)])
     out = span_rows(rows, rows["start_date"], rows["end_date"], window)
     out["contracted_site_days"] = out["contracted_sites"] * out["days"]
     out["live_site_days"] = out["sites_booked"].astype(float) * out["days"]

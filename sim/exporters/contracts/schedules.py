@@ -12,8 +12,8 @@ import pandas as pd
 
 from sim.exporters.contracts.facts import Facts
 from sim.exporters.contracts.measure import CHANNEL_TABLE, ooh_site_days, owner_rows, tv_weeks
-from sim.world.vendors import AgencyTerms, Contract
 from sim.exporters.contracts.text import long_date, md_table, money
+from sim.world.vendors import AgencyTerms, Contract
 
 
 def tv_delivery_table(f: Facts) -> str:

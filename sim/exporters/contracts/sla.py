@@ -18,10 +18,17 @@ import numpy as np
 import pandas as pd
 
 from sim.exporters.contracts.measure import dv360_days, ooh_site_days, term_window, tv_weeks
-from sim.world.vendors import (CEILING_MEASURES, AgencyTerms, AirtimeContract, Contract, OohContract,
-                                 SlaMetric, VendorsConfig)
 from sim.exporters.contracts.text import plural
 from sim.world.streams import Stream, Streams
+from sim.world.vendors import (
+    CEILING_MEASURES,
+    AgencyTerms,
+    AirtimeContract,
+    Contract,
+    OohContract,
+    SlaMetric,
+    VendorsConfig,
+)
 
 COLUMNS = ["year_month", "vendor", "contract_type", "metric_name", "contracted_value", "actual_value",
            "variance_pct", "in_compliance", "notes"]
@@ -224,7 +231,7 @@ def agency_report_log(world: Any, rng: np.random.Generator | None = None) -> pd.
     lo, hi = agency.report_business_days
     drawn = rng.integers(lo, hi + 1, len(months))
     records = []
-    for month, days in zip(months, drawn):
+    for month, days in zip(months, drawn, strict=True):
         late = [i for i in world.vendors.incidents if i.kind == "late_report"
                 and i.start <= month.end_time.date() and i.end >= month.start_time.date()]
         records.append({"year_month": str(month), "business_days": int(days) + sum(i.delay_business_days for i in late),
@@ -241,7 +248,7 @@ def _report_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> lis
     out = []
     for period, grp in log.groupby("period", sort=True):
         worst = grp.loc[grp["business_days"].idxmax()]
-        listing = ", ".join(f"{pd.Period(m, freq='M'):%b} {d}" for m, d in zip(grp["year_month"], grp["business_days"]))
+        listing = ", ".join(f"{pd.Period(m, freq='M'):%b} {d}" for m, d in zip(grp["year_month"], grp["business_days"], strict=True))
         note = f"Monthly reports delivered after month end (business days): {listing}."
         if worst["business_days"] > metric.target:
             cause = worst["cause"] or "no cause recorded"
