@@ -19,8 +19,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.world.context import ContextConfig
-from sim.world.vendors import VendorsConfig
 from sim.world.mmm import RecoverConfig
+from sim.world.reporting import ReportingConfig
+from sim.world.vendors import VendorsConfig
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -337,6 +338,7 @@ class World(Strict):
     context: ContextConfig
     vendors: VendorsConfig
     mmm: MMMConfig
+    reporting: ReportingConfig
 
     @model_validator(mode="after")
     def _cross_checks(self) -> World:
