@@ -25,10 +25,10 @@ from sim.exporters.media_common import (
     finish,
     platform_outcomes,
     ratio,
-    reporting,
     thin,
 )
 from sim.world.config import World
+from sim.world.reporting import YoutubeReporting
 from sim.world.streams import stable_id
 
 SEARCH = "search"
@@ -49,18 +49,18 @@ def meta_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | Non
              rng: np.random.Generator) -> pd.DataFrame:
     """Meta Ads Manager: day x campaign x platform (Facebook / Instagram)."""
     rows = channel_rows(delivered, "meta")
-    conv = reporting(world, "meta")
+    conv = world.reporting.media.meta
     t = _base(rows)
     t["platform"], t["objective"] = rows["breakdown"], rows["objective"]
     add_delivery_metrics(t, rows["spend"])
-    reach = t["impressions"] / draw(rng, conv["daily_frequency"], len(t))
+    reach = t["impressions"] / draw(rng, conv.daily_frequency, len(t))
     t["reach"] = np.maximum(np.round(reach), np.minimum(t["impressions"], 1)).astype(np.int64)
     t["frequency"] = ratio(t["impressions"], t["reach"], FREQUENCY_DECIMALS, empty=0)
     t["video_views"] = rows["views"]
     t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["leads"] = platform_outcomes(rows, outcomes, "meta", "leads")
-    t["link_clicks"] = thin(rng, t["clicks"], conv["link_click_share"])
-    t["landing_page_views"] = thin(rng, t["link_clicks"], conv["landing_page_view_share"])
+    t["link_clicks"] = thin(rng, t["clicks"], conv.link_click_share)
+    t["landing_page_views"] = thin(rng, t["link_clicks"], conv.landing_page_view_share)
     t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
     return finish(t, "meta_ads", ["date", "market", "campaign_name", "platform"])
 
@@ -117,7 +117,7 @@ def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
                rng: np.random.Generator) -> pd.DataFrame:
     """TikTok Ads: day x campaign; engagement counts split the delivery's engagement rate."""
     rows = channel_rows(delivered, "tiktok")
-    conv = reporting(world, "tiktok")
+    conv = world.reporting.media.tiktok
     t = _base(rows)
     t["objective"] = rows["objective"]
     add_delivery_metrics(t, rows["spend"], cpc_name=None)
@@ -125,23 +125,23 @@ def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
     t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["avg_watch_time_seconds"] = rows["watch_time_s"].round(FREQUENCY_DECIMALS)
     engaged = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
-    mix = conv["engagement_mix"]
+    mix = conv.engagement_mix.model_dump()  # likes, shares, comments: the draw's order
     split = rng.multinomial(engaged, list(mix.values()))
     for k, name in enumerate(mix):
         t[name] = split[:, k]
-    t["website_clicks"] = thin(rng, t["clicks"], conv["website_click_share"])
+    t["website_clicks"] = thin(rng, t["clicks"], conv.website_click_share)
     t["profile_visits"] = t["clicks"] - t["website_clicks"]
     return finish(t, "tiktok_ads", ["date", "market", "campaign_name"])
 
 
 def _quartiles(rng: np.random.Generator, impressions: np.ndarray, views: np.ndarray,
-               conv: dict) -> list[np.ndarray]:
+               conv: YoutubeReporting) -> list[np.ndarray]:
     """Impressions whose video played to 25/50/75/100%: every paid view passes 25%, then
     binomial retention from quartile to quartile (so the counts never rise)."""
-    played = views + thin(rng, impressions - views, conv["past_25_without_view"])
+    played = views + thin(rng, impressions - views, conv.past_25_without_view)
     out = [played]
     for _ in range(3):
-        played = thin(rng, played, conv["quartile_retention"])
+        played = thin(rng, played, conv.quartile_retention)
         out.append(played)
     return out
 
@@ -150,7 +150,7 @@ def youtube_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | 
                 rng: np.random.Generator) -> pd.DataFrame:
     """YouTube (Google Ads video): day x campaign x format (TrueView / Bumper / Shorts)."""
     rows = channel_rows(delivered, "youtube")
-    conv = reporting(world, "youtube")
+    conv = world.reporting.media.youtube
     t = _base(rows)
     t["format"] = rows["objective"]
     add_delivery_metrics(t, rows["spend"], cpc_name=None)
@@ -160,8 +160,8 @@ def youtube_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | 
     q = _quartiles(rng, t["impressions"].to_numpy(np.int64), t["views"].to_numpy(np.int64), conv)
     for pct, played in zip((25, 50, 75, 100), q, strict=True):  # published as shares of impressions, as Google Ads does
         t[f"video_played_{pct}"] = ratio(played, t["impressions"], RATE_DECIMALS, empty=0)
-    t["earned_views"] = np.round(t["views"] * draw(rng, conv["earned_view_share"], len(t))).astype(np.int64)
-    t["earned_subscribers"] = thin(rng, t["views"], conv["earned_subscriber_rate"])
+    t["earned_views"] = np.round(t["views"] * draw(rng, conv.earned_view_share, len(t))).astype(np.int64)
+    t["earned_subscribers"] = thin(rng, t["views"], conv.earned_subscriber_rate)
     return finish(t, "youtube_ads", ["date", "market", "campaign_name", "format"])
 
 
@@ -169,15 +169,15 @@ def linkedin_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame |
                  rng: np.random.Generator) -> pd.DataFrame:
     """LinkedIn Campaign Manager: day x campaign; leads are the funnel's lead-form leads."""
     rows = channel_rows(delivered, "linkedin")
-    conv = reporting(world, "linkedin")
+    conv = world.reporting.media.linkedin
     t = _base(rows)
     t["objective"] = rows["objective"]
     add_delivery_metrics(t, rows["spend"])
     t["leads"] = platform_outcomes(rows, outcomes, "linkedin", "leads")
     t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
     t["social_actions"] = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
-    t["follower_gains"] = thin(rng, t["social_actions"], conv["follower_gain_rate"])
-    t["company_page_clicks"] = thin(rng, t["clicks"], conv["company_page_click_rate"])
+    t["follower_gains"] = thin(rng, t["social_actions"], conv.follower_gain_rate)
+    t["company_page_clicks"] = thin(rng, t["clicks"], conv.company_page_click_rate)
     return finish(t, "linkedin_ads", ["date", "market", "campaign_name"])
 
 

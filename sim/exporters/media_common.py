@@ -7,8 +7,8 @@ from the very counts and the very (rounded) spend written beside it, so a reader
 remainder, so a channel's total is preserved to the penny.
 
 Reporting-only quantities (reach, frequency, engagement splits, programme names) are drawn from
-the table's own generator. Their ranges are reporting conventions, not causes of anything; the
-defaults below can be overridden per scenario in ``media.channels.<name>.extras.reporting``.
+the table's own generator. Their ranges are reporting conventions, not causes of anything; they
+live in the scenario under ``[reporting.media.<channel>]`` (:mod:`sim.world.reporting`).
 """
 
 from __future__ import annotations
@@ -28,56 +28,6 @@ RATE_DECIMALS = 6  # ctr, view rates: exact enough that recomputing them from th
 PRICE_DECIMALS = 4  # cpm, cpc, cpv: unit prices below a penny stay visible
 MONEY_DECIMALS = 2
 FREQUENCY_DECIMALS = 2  # frequencies, seconds, percentages of reach
-
-# Reporting conventions per channel (platform-style numbers that move no consumer).
-REPORTING_DEFAULTS: dict[str, dict[str, Any]] = {
-    "meta": {
-        "daily_frequency": (1.05, 1.60),  # impressions per reached person in a day
-        "link_click_share": (0.60, 0.85),  # link clicks among all clicks
-        "landing_page_view_share": (0.60, 0.85),  # landing page views among link clicks
-    },
-    "tiktok": {
-        "engagement_mix": {"likes": 0.80, "shares": 0.12, "comments": 0.08},
-        "website_click_share": (0.70, 0.90),  # the rest of the clicks visit the profile
-    },
-    "youtube": {
-        "past_25_without_view": (0.10, 0.30),  # impressions without a paid view that pass 25%
-        "quartile_retention": (0.70, 0.92),  # viewers reaching the next quartile
-        "earned_view_share": (0.05, 0.10),  # the extract: earned views 5-10% of paid views
-        "earned_subscriber_rate": (0.0005, 0.0020),  # subscribers per paid view
-    },
-    "linkedin": {
-        "follower_gain_rate": (0.02, 0.08),  # follows per social action
-        "company_page_click_rate": (0.05, 0.15),  # company page clicks per ad click
-    },
-    "tv": {
-        "high_grps": 50.0,  # the extract: GRPs 50-150 per week in active flights
-        "reach_pct": (20.0, 40.0),  # the extract's weekly campaign reach in those weeks
-        "frequency": (3.0, 6.0),  # the extract's weekly campaign frequency in those weeks
-        "frequency_jitter": 0.08,
-        "spot_rating": {  # 30-second-equivalent TVR of one spot, by delivery key
-            "linear_peak": (4.0, 8.0), "linear_offpeak": (1.0, 3.0), "bvod": (0.05, 0.20),
-        },
-    },
-    "ooh": {
-        "cycle_frequency": (3.0, 8.0),  # sightings per reached adult in a cycle
-        "max_reach_share": 0.80,  # of the region's adults
-    },
-    "print": {
-        "page_range": (3, 98),
-    },
-    "radio": {
-        "spot_rating": (0.001, 0.003),  # share of the area's adults hearing one 30s spot of the station
-        "flight_frequency": (3.0, 8.0),
-        "max_reach_share": 0.60,
-    },
-}
-
-
-def reporting(world: World, channel: str) -> dict[str, Any]:
-    """The channel's reporting conventions: defaults, overridden by ``extras.reporting``."""
-    overrides = world.media.channels[channel].extras.get("reporting", {})
-    return {**REPORTING_DEFAULTS.get(channel, {}), **overrides}
 
 
 # --------------------------------------------------------------------------- selection

@@ -4,7 +4,7 @@ test_drives, vehicle_sales, events and the dealer reference table.
 What a sale is worth (trim, colour, discount, price) was decided in the engine
 (:mod:`sim.engine.sales`) and is read from the log, so the truth values a sale exactly as
 vehicle_sales.csv does. Reporting-only details (bounce rates, free text, configurator options)
-use the exporter's rng.
+use the exporter's rng, inside the conventions of ``[reporting.web]`` and ``[reporting.crm]``.
 """
 
 from __future__ import annotations
@@ -17,15 +17,6 @@ import pandas as pd
 
 from sim.engine.log import NO_LEAD, EventLog
 from sim.world.config import World
-
-# Reporting ranges from the extract (GA4-style session metrics); they never feed the simulation.
-BOUNCE = {"paid_search": (0.35, 0.50), "social_paid": (0.55, 0.70), "social_organic": (0.55, 0.70),
-          "direct": (0.25, 0.40)}
-BOUNCE_DEFAULT = (0.35, 0.55)
-UTM = {"google": ("google", "cpc"), "meta": ("facebook", "paid_social"), "tiktok": ("tiktok", "paid_social"),
-       "linkedin": ("linkedin", "paid_social"), "dv360": ("dv360", "display"), "youtube": ("youtube", "video")}
-FEEDBACK = {5: "Loved the drive, very refined", 4: "Impressive range and tech", 3: "Good but wants a second look",
-            2: "Ride firmer than expected", 1: "Not for me"}
 
 
 @functools.lru_cache(maxsize=8)
@@ -51,18 +42,22 @@ def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> 
             lookup[key] = lookup.get(key, 0) + 1
         goals = np.array([lookup.get((int(a), log.markets[b], log.web_channels[cc], int(dd)), 0)
                           for a, b, cc, dd in zip(d, m, c, v, strict=True)])
-    users = np.maximum(new, np.round(sessions * rng.uniform(0.80, 0.92, len(sessions)))).astype(int)
+    web = world.reporting.web
+    n = len(sessions)
+    users = np.maximum(new, np.round(sessions * rng.uniform(*web.users_per_session, n))).astype(int)
     channel = np.array(log.web_channels)[c]
-    lo = np.array([BOUNCE.get(ch, BOUNCE_DEFAULT)[0] for ch in channel])
-    hi = np.array([BOUNCE.get(ch, BOUNCE_DEFAULT)[1] for ch in channel])
-    pages = rng.uniform(2.0, 6.0, len(sessions))
+    bounce = {ch: web.bounce_rate(ch) for ch in log.web_channels}
+    lo = np.array([bounce[ch][0] for ch in channel])
+    hi = np.array([bounce[ch][1] for ch in channel])
+    pages = rng.uniform(*web.pages_per_session, n)
     return pd.DataFrame({
         "date": _date(world, d), "channel": channel, "device": np.array(log.devices)[v],
         "market": np.array(log.markets)[m], "sessions": sessions, "users": np.minimum(users, sessions),
         "new_users": np.minimum(new, np.minimum(users, sessions)),
         "bounce_rate": np.round(rng.uniform(lo, hi), 4), "pages_per_session": np.round(pages, 2),
-        "avg_session_duration_seconds": np.round(rng.uniform(120, 300, len(sessions)), 1),
-        "goal_completions": goals, "events_count": np.round(sessions * pages * rng.uniform(1.2, 1.8, len(sessions))).astype(int),
+        "avg_session_duration_seconds": np.round(rng.uniform(*web.session_duration_seconds, n), 1),
+        "goal_completions": goals,
+        "events_count": np.round(sessions * pages * rng.uniform(*web.events_per_page_view, n)).astype(int),
     })
 
 
@@ -86,6 +81,7 @@ def _time_of_day(seconds: int) -> str:
 def configurator_sessions(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
     """One row per configurator session; its options are drawn in a fixed order per session."""
     cfg = log.configurator
+    rep = world.reporting.crm.configurator
     models = list(world.models)
     model_cdf = _choice_cdf([m.sales_share for m in world.models.values()])
     trim_cdf = {k: _choice_cdf([t.share for t in vm.trims]) for k, vm in world.models.items()}
@@ -98,23 +94,24 @@ def configurator_sessions(world: World, log: EventLog, rng: np.random.Generator)
         key = s.model or models[_pick(rng, model_cdf)]
         vm = world.models[key]
         trim = vm.trims[_pick(rng, trim_cdf[key])]
-        finance = bool(rng.random() < (0.6 if s.completed else 0.3))
+        finance = bool(rng.random() < (rep.finance_viewed_if_completed if s.completed else rep.finance_viewed_otherwise))
         platform, camp = s.platform, s.campaign
-        src, medium = UTM.get(platform, (None, None)) if camp is not None else (None, None)
+        tag = rep.utm.get(platform) if camp is not None else None
+        src, medium = (tag.source, tag.medium) if tag is not None else (None, None)
         if platform == "meta" and camp is not None:
             src = camp.breakdown.lower() or src
-        started = f"{dates[i]}T{_time_of_day(int(rng.integers(7 * 3600, 23 * 3600)))}"
+        started = f"{dates[i]}T{_time_of_day(int(rng.integers(*rep.start_seconds_of_day)))}"
         rows.append({
             "session_id": f"CFG-{i + 1:06d}", "start_timestamp": started,
             "market": s.market, "device": log.devices[s.device], "referral_source": s.arrival,
             "model_selected": key, "trim_selected": trim.name,
             "colour_selected": colours[_pick(rng, colour_cdf)],
-            "wheels_selected": vm.wheels[int(rng.random() < 0.35)] if len(vm.wheels) > 1 else vm.wheels[0],
+            "wheels_selected": vm.wheels[int(rng.random() < rep.second_wheel_option)] if len(vm.wheels) > 1 else vm.wheels[0],
             "interior_selected": vm.interiors[int(rng.integers(len(vm.interiors)))],
-            "accessories_added": int(rng.poisson(1.2)), "finance_option_viewed": finance,
-            "monthly_payment_viewed": round(float(trim.price_gbp * rng.uniform(0.011, 0.016)), 2) if finance else None,
+            "accessories_added": int(rng.poisson(rep.accessories_mean)), "finance_option_viewed": finance,
+            "monthly_payment_viewed": round(float(trim.price_gbp * rng.uniform(*rep.monthly_payment_share_of_price)), 2) if finance else None,
             "completed": s.completed,
-            "completion_time_seconds": round(float(rng.uniform(240, 480)), 0) if s.completed else None,
+            "completion_time_seconds": round(float(rng.uniform(*rep.completion_seconds)), 0) if s.completed else None,
             "lead_submitted": s.lead is not None,
             "utm_source": src, "utm_medium": medium, "utm_campaign": camp.campaign_name if camp is not None else None,
         })
@@ -147,6 +144,8 @@ def drive_id(idx: int) -> str:
 
 
 def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
+    rep = world.reporting.crm.test_drives
+    low, high = rep.feedback_score_range
     names = {d.id: d.name for d in world.dealers}
     market_of = {d.id: d.market for d in world.dealers}
     n_days = world.run.days
@@ -159,15 +158,15 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
         if td.drive_day >= n_days or status == "BOOKED":
             status = "CONFIRMED" if td.drive_day - n_days < 3 else "BOOKED"
         done = status == "COMPLETED"
-        score = min(max(round(rng.normal(4.2, 0.6)), 1), 5) if done else None
+        score = min(max(round(rng.normal(rep.feedback_score_mean, rep.feedback_score_sd)), low), high) if done else None
         sold = td.sale_day is not None and td.sale_day < n_days
         rows.append({
             "booking_id": drive_id(td.idx), "booking_date": booked[i],
             "test_drive_date": driven[i], "market": market_of[td.dealer],
             "dealer_id": td.dealer, "dealer_name": names[td.dealer], "model": td.model,
             "source": td.source, "status": status, "lead_id": lead_id(td.lead),
-            "feedback_score": score, "feedback_text": FEEDBACK[score] if score else None,
-            "duration_minutes": int(rng.integers(30, 61)) if done else None,
+            "feedback_score": score, "feedback_text": rep.feedback_text[score] if score else None,
+            "duration_minutes": int(rng.integers(rep.duration_minutes[0], rep.duration_minutes[1] + 1)) if done else None,
             "sale_within_90_days": bool(done and sold),
             "days_to_sale": td.sale_day - td.drive_day if (done and sold) else None,
         })

@@ -28,12 +28,12 @@ from sim.exporters.media_common import (
     largest_remainder,
     ratio,
     region_adults_000,
-    reporting,
     round_money,
     week_start,
 )
 from sim.world.config import World
 from sim.world.prices import site_rate
+from sim.world.reporting import TvReporting
 
 PERCENT = 100
 REFERENCE_SPOT_SECONDS = 30  # ratings are 30-second equivalents; radio spots are 30s
@@ -56,7 +56,7 @@ def _spot_length(extras: dict, weeks: pd.Series) -> np.ndarray:
     return np.array([int(s) for _, s in table])[idx]
 
 
-def _weekly_frequency(rng: np.random.Generator, grps: np.ndarray, conv: dict) -> np.ndarray:
+def _weekly_frequency(rng: np.random.Generator, grps: np.ndarray, conv: TvReporting) -> np.ndarray:
     """The campaign's average frequency in a week, rising with the week's GRPs.
 
     The curve runs from 1 (a light week reaches people once) to the low frequency at
@@ -66,12 +66,12 @@ def _weekly_frequency(rng: np.random.Generator, grps: np.ndarray, conv: dict) ->
     where the GRPs allow, reach in its band too (reach x frequency = GRPs, so 50 GRPs cannot
     be 20% x 3).
     """
-    f_lo, f_hi = conv["frequency"]
-    r_lo, r_hi = conv["reach_pct"]
-    high = conv["high_grps"]
+    f_lo, f_hi = conv.frequency
+    r_lo, r_hi = conv.reach_pct
+    high = conv.high_grps
     knots = [(0.0, 1.0), (high, f_lo), (max(high, f_lo * r_lo), f_lo), (max(high, f_hi * r_hi), f_hi)]
     freq = np.interp(grps, [g for g, _ in knots], [f for _, f in knots])
-    jitter = conv["frequency_jitter"]
+    jitter = conv.frequency_jitter
     freq = freq * (1 + rng.uniform(-jitter, jitter, len(grps)))
     exposure = grps / PERCENT
     poisson = np.divide(exposure, -np.expm1(-exposure), out=np.ones(len(grps)), where=exposure > 0)
@@ -84,7 +84,7 @@ def _weekly_frequency(rng: np.random.Generator, grps: np.ndarray, conv: dict) ->
     return np.clip(freq, lo, hi)
 
 
-def _row_reach_pct(rng: np.random.Generator, week: np.ndarray, grps: np.ndarray, conv: dict) -> np.ndarray:
+def _row_reach_pct(rng: np.random.Generator, week: np.ndarray, grps: np.ndarray, conv: TvReporting) -> np.ndarray:
     """Each broadcaster-daypart's reach (%), such that the rows of a week (``week``: its index)
     combine, as independent audiences (1 - prod(1 - reach)), into the week's campaign reach =
     weekly GRPs / weekly frequency.
@@ -102,7 +102,7 @@ def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame
                    rng: np.random.Generator) -> pd.DataFrame:
     """TV agency report: week (Monday) x broadcaster x daypart, linear and BVOD."""
     rows = channel_rows(delivered, "tv")
-    conv = reporting(world, "tv")
+    conv = world.reporting.media.tv
     rows["date_week_start"] = week_start(rows["date"])
     rows["broadcaster"], rows["daypart"] = attribute(rows, "broadcaster"), attribute(rows, "daypart")
     keys = ["date_week_start", "broadcaster", "daypart", "market"]
@@ -120,7 +120,7 @@ def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame
     t["reach_pct"] = np.round(reach_pct, FREQUENCY_DECIMALS)
     t["avg_frequency"] = ratio(grps, reach_pct, FREQUENCY_DECIMALS, empty=0)
     t["reach_000"] = np.round(t["reach_pct"] / PERCENT * adults_000, 1)
-    ratings = conv["spot_rating"]
+    ratings = conv.spot_rating
     rating = rng.uniform([ratings[o][0] for o in g["objective"]], [ratings[o][1] for o in g["objective"]])
     spots = grps * REFERENCE_SPOT_SECONDS / t["spot_length_seconds"].to_numpy() / rating
     t["spots_aired"] = np.maximum(np.round(spots), 1).astype(np.int64)
@@ -134,7 +134,7 @@ def ooh_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFram
                     rng: np.random.Generator) -> pd.DataFrame:
     """OOH vendor report: campaign cycle (``cycle_days`` from ``cycle_anchor``) x line x format x city."""
     rows = channel_rows(delivered, "ooh")
-    ex, conv = world.media.channels["ooh"].extras, reporting(world, "ooh")
+    ex, conv = world.media.channels["ooh"].extras, world.reporting.media.ooh
     anchor = pd.Timestamp(ex["cycle_anchor"])
     rows["cycle"] = (rows["date"] - anchor).dt.days // int(ex["cycle_days"])
     rows["live_spend"] = rows["spend"] * rows["delivered_share"]
@@ -154,7 +154,7 @@ def ooh_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFram
     t["sites_booked"] = np.maximum(np.round(live / rate), 1).astype(np.int64)
     universe = np.array([region_adults_000(world, m, r) for m, r in zip(t["market"], t["region"], strict=True)])
     seen_000 = t["impressions"].to_numpy() / PER_MILLE
-    reach = capped_reach(rng, seen_000, universe, conv["cycle_frequency"], conv["max_reach_share"])
+    reach = capped_reach(rng, seen_000, universe, conv.cycle_frequency, conv.max_reach_share)
     t["reach_000"] = np.round(reach, 1)
     t["frequency"] = ratio(seen_000, t["reach_000"], FREQUENCY_DECIMALS, empty=0)
     return finish(t, "ooh_performance", ["start_date", "campaign_name", "city", "format"])
@@ -186,7 +186,7 @@ def print_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
                       rng: np.random.Generator) -> pd.DataFrame:
     """Press schedule: one row per insertion (publication x date)."""
     rows = channel_rows(delivered, "print")
-    ex, conv = world.media.channels["print"].extras, reporting(world, "print")
+    ex, conv = world.media.channels["print"].extras, world.reporting.media.print
     t = rows[["date", "market", "model"]].copy()
     t["publication"] = rows["breakdown"]
     t["edition"] = attribute(rows, "edition")
@@ -198,7 +198,7 @@ def print_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
     t["rate_card_cost"] = np.round(rate_card * np.array([ex["formats"][i][1] for i in chosen]), MONEY_DECIMALS)
     t["circulation"] = np.array(attribute(rows, "circulation"), dtype=np.int64)
     t["readership_000"] = attribute(rows, "readership_000")
-    t["page_number"] = _page_numbers(rng, list(t["format"]), conv["page_range"])
+    t["page_number"] = _page_numbers(rng, list(t["format"]), conv.page_range)
     launch = pd.to_datetime([world.markets[m].launch_date for m in t["market"]]).as_unit("s")
     stage = np.where(t["date"].to_numpy() < launch.to_numpy(), "TEASER", "LAUNCH")
     codes = [world.models[m].code for m in t["model"]]
@@ -223,7 +223,7 @@ def radio_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
                       rng: np.random.Generator) -> pd.DataFrame:
     """Radio agency report: flight x daypart; the dayparts split each flight's money by share."""
     rows = channel_rows(delivered, "radio")
-    ex, conv = world.media.channels["radio"].extras, reporting(world, "radio")
+    ex, conv = world.media.channels["radio"].extras, world.reporting.media.radio
     flights = _radio_flights(rows)
     names = [d for d, _ in ex["dayparts"]]
     shares = np.array([s for _, s in ex["dayparts"]], dtype=float)
@@ -242,11 +242,11 @@ def radio_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFr
     universe = np.array([region_adults_000(world, m, None if r == NATIONAL else r)
                          for m, r in zip(t["market"], t["region"], strict=True)])
     # one audience per spot for the flight's station, so spots split like the money (60/25/15)
-    per_spot = universe * PER_MILLE * draw(rng, conv["spot_rating"], len(flights))[flight]
+    per_spot = universe * PER_MILLE * draw(rng, conv.spot_rating, len(flights))[flight]
     t["spots_per_day"] = np.maximum(np.round(t["impressions"] / per_spot / t["days"]), 1).astype(np.int64)
     t["total_spots"] = t["spots_per_day"] * t["days"]
     heard_000 = t["impressions"].to_numpy() / PER_MILLE
-    reach = capped_reach(rng, heard_000, universe, conv["flight_frequency"], conv["max_reach_share"])
+    reach = capped_reach(rng, heard_000, universe, conv.flight_frequency, conv.max_reach_share)
     t["reach_000"] = np.round(reach, 1)
     t["frequency"] = ratio(heard_000, t["reach_000"], FREQUENCY_DECIMALS, empty=0)
     return finish(t, "radio_performance", ["start_date", "campaign_name", "station", "daypart_order"])

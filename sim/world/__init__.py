@@ -2,6 +2,7 @@
 
 The bottom layer of the package: the pydantic configuration (:mod:`~sim.world.config`), the
 vocabulary, the calendar, the context inputs (economy, competitors), the vendor terms and
-prices the media is bought at, the analyst's MMM assumptions, and the named random streams.
+prices the media is bought at, the analyst's MMM assumptions, the exports' reporting conventions
+(:mod:`~sim.world.reporting`), and the named random streams.
 Nothing here imports the engine, the exporters, the truth or the MMM.
 """

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.world.context import ContextConfig
 from sim.world.mmm import MMMConfig
+from sim.world.reporting import ReportingConfig
 from sim.world.vendors import VendorsConfig
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -330,6 +331,7 @@ class World(Strict):
     context: ContextConfig
     vendors: VendorsConfig
     mmm: MMMConfig
+    reporting: ReportingConfig
 
     @model_validator(mode="after")
     def _cross_checks(self) -> World:
