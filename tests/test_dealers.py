@@ -57,6 +57,13 @@ class Desk(mesa.Model):
             days.append(self.dealer.book(drive, earliest, weekend, self.weekday))
         return days
 
+    def serve_booked(self, n, purchase_chance):
+        """Book ``n`` drives from MONDAY and serve each on its day; the drives."""
+        self.book(MONDAY, n=n)
+        for drive in self.drives:
+            self.dealer.serve(drive, drive.drive_day, purchase_chance)
+        return self.drives
+
 
 def is_weekend(desk, day):
     return desk.weekday(day) >= 5
@@ -98,39 +105,33 @@ def test_booking_never_before_the_opening_day():
                                                            (0.0, 0.0, "COMPLETED")])
 def test_serving_a_drive_follows_no_show_and_cancellation(no_show, cancellation, status):
     desk = Desk([f"funnel.no_show={no_show}", f"funnel.cancellation={cancellation}"])
-    desk.book(MONDAY, n=30)
-    for drive in desk.drives:
-        desk.dealer.serve(drive, drive.drive_day, purchase_chance=1.0)
-    assert {d.status for d in desk.drives} == {status}
+    drives = desk.serve_booked(30, purchase_chance=1.0)
+    assert {d.status for d in drives} == {status}
     window = desk.world.funnel.purchase_window_days
     if status == "COMPLETED":  # a certain purchase: a day inside the purchase window after the drive
-        assert all(d.drive_day < d.sale_day <= d.drive_day + window for d in desk.drives)
+        assert all(d.drive_day < d.sale_day <= d.drive_day + window for d in drives)
     else:
-        assert all(d.sale_day is None for d in desk.drives)
+        assert all(d.sale_day is None for d in drives)
 
 
 def test_serving_reads_attendance_and_purchase_from_the_drives_own_draws():
     desk = Desk()
     f = desk.world.funnel
-    desk.book(MONDAY, n=200)
-    for drive in desk.drives:
-        desk.dealer.serve(drive, drive.drive_day, purchase_chance=0.5)
+    drives = desk.serve_booked(200, purchase_chance=0.5)
     expected = {d.idx: "NO_SHOW" if d.u[DriveDraw.ATTENDANCE] < f.no_show else
                 "CANCELLED" if d.u[DriveDraw.ATTENDANCE] < f.no_show + f.cancellation else "COMPLETED"
-                for d in desk.drives}
-    assert {d.idx: d.status for d in desk.drives} == expected
+                for d in drives}
+    assert {d.idx: d.status for d in drives} == expected
     assert set(expected.values()) == {"NO_SHOW", "CANCELLED", "COMPLETED"}
-    buyers = [d for d in desk.drives if d.sale_day is not None]
+    buyers = [d for d in drives if d.sale_day is not None]
     assert buyers and all(d.status == "COMPLETED" and d.u[DriveDraw.BUYS] < 0.5 for d in buyers)
-    assert all(d.u[DriveDraw.BUYS] >= 0.5 for d in desk.drives if d.status == "COMPLETED" and d.sale_day is None)
+    assert all(d.u[DriveDraw.BUYS] >= 0.5 for d in drives if d.status == "COMPLETED" and d.sale_day is None)
 
 
 def test_no_purchase_without_a_purchase_chance():
     desk = Desk(["funnel.no_show=0.0", "funnel.cancellation=0.0"])
-    desk.book(MONDAY, n=30)
-    for drive in desk.drives:
-        desk.dealer.serve(drive, drive.drive_day, purchase_chance=0.0)
-    assert all(d.status == "COMPLETED" and d.sale_day is None for d in desk.drives)
+    drives = desk.serve_booked(30, purchase_chance=0.0)
+    assert all(d.status == "COMPLETED" and d.sale_day is None for d in drives)
 
 
 def test_a_dealers_day_serves_exactly_todays_drives_in_booking_order():
