@@ -36,11 +36,11 @@ def small_world() -> World:
 
 
 @pytest.fixture(scope="session")
-def small_model(small_world):
+def small_log(small_world):
     return simulate(small_world)
 
 
 @pytest.fixture(scope="session")
-def small_tables(small_world, small_model):
-    tables, documents = export_tables(small_world, small_model)
+def small_tables(small_world, small_log):
+    tables, documents = export_tables(small_world, small_log)
     return tables, documents

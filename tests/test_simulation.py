@@ -15,8 +15,8 @@ def run_with(world, **scale):
     return simulate(world, interventions=Interventions(dict(scale)))
 
 
-def test_spend_totals_match_budgets(small_world, small_model):
-    spend = small_model.media.groupby("channel")["spend"].sum()
+def test_spend_totals_match_budgets(small_world, small_log):
+    spend = small_log.media.groupby("channel")["spend"].sum()
     for name, ch in small_world.media.channels.items():
         assert spend[name] == pytest.approx(ch.budget_gbp, rel=0.05)
     assert spend.sum() == pytest.approx(20_000_000, rel=0.05)
@@ -75,21 +75,21 @@ def _sessions(model, channel: str) -> np.ndarray:
     return model.sessions[:, :, WEB_CHANNELS.index(channel), :].sum(axis=(1, 2))
 
 
-def test_doubling_meta_raises_social_sessions_after_its_lag(small_world, small_model):
+def test_doubling_meta_raises_social_sessions_after_its_lag(small_world, small_log):
     doubled = run_with(small_world, meta=2.0)
-    base, more = _sessions(small_model, "social_paid"), _sessions(doubled, "social_paid")
+    base, more = _sessions(small_log, "social_paid"), _sessions(doubled, "social_paid")
     assert more.sum() > base.sum() * 1.05
     # the first days of the year are before meta's 7-day lag: nothing may differ there yet
     assert (more[:7] == base[:7]).all()
 
 
-def test_zero_media_leaves_only_baseline_demand(small_world, small_model):
+def test_zero_media_leaves_only_baseline_demand(small_world, small_log):
     silent = run_with(small_world, **{c: 0.0 for c in small_world.media.channels})
     for paid in ("paid_search", "social_paid", "display", "video"):
         assert _sessions(silent, paid).sum() == 0
     assert _sessions(silent, "direct").sum() > 0
-    assert silent.sessions.sum() < small_model.sessions.sum()
-    assert len(silent.sales) <= len(small_model.sales)
+    assert silent.sessions.sum() < small_log.sessions.sum()
+    assert len(silent.sales) <= len(small_log.sales)
 
 
 @pytest.mark.slow
