@@ -227,7 +227,8 @@ class Pipeline:
                 self._set_status(lead, "LOST", day + t.fleet_lost_days)
             return
         units = span(u[LeadDraw.FLEET_UNITS], f.fleet_units)
-        sale_type = "salary_sacrifice" if u[LeadDraw.SALARY_SACRIFICE] < f.salary_sacrifice_share_of_fleet_wins else "fleet"
+        sacrifice = u[LeadDraw.SALARY_SACRIFICE] < f.salary_sacrifice_share_of_fleet_wins
+        sale_type = "salary_sacrifice" if sacrifice else "fleet"
         start = day + span(u[LeadDraw.FLEET_DELIVERY_START], t.fleet_delivery_start_days)
         for k in range(units):
             when = start + (k * t.fleet_unit_spacing_days) % t.fleet_delivery_window_days

@@ -119,7 +119,8 @@ def _table_section(spec: TableSpec) -> list[str]:
               "|---|---|---|---|---|---|---|"]
     for i, (name, column) in enumerate(schema.columns.items(), start=1):
         meta = column_meta(column)
-        lines.append(f"| {i} | `{name}` | {meta.get('kind', '')} | {_cell(meta.get('unit', ''))} | {_presence(column)} | "
+        lines.append(f"| {i} | `{name}` | {meta.get('kind', '')} | {_cell(meta.get('unit', ''))} | "
+                     f"{_presence(column)} | "
                      f"{_cell(allowed(column))} | {_cell(column.description or '')} |")
     return lines + [""]
 
@@ -236,7 +237,8 @@ def _models_table(world: World) -> list[str]:
     for key, vm in world.models.items():
         trims = ", ".join(f"{t.name} ({_gbp(t.price_gbp)})" for t in vm.trims)
         until = f" to {vm.available_until}" if vm.available_until else ""
-        lines.append(f"| `{key}` | {vm.brand} | {vm.body} | {vm.available_from}{until} | {vm.sales_share:.0%} | {trims} |")
+        lines.append(f"| `{key}` | {vm.brand} | {vm.body} | {vm.available_from}{until} | {vm.sales_share:.0%} | "
+                     f"{trims} |")
     return lines
 
 

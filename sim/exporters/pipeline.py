@@ -94,7 +94,8 @@ def configurator_sessions(world: World, log: EventLog, rng: np.random.Generator)
         key = s.model or models[_pick(rng, model_cdf)]
         vm = world.models[key]
         trim = vm.trims[_pick(rng, trim_cdf[key])]
-        finance = bool(rng.random() < (rep.finance_viewed_if_completed if s.completed else rep.finance_viewed_otherwise))
+        finance_chance = rep.finance_viewed_if_completed if s.completed else rep.finance_viewed_otherwise
+        finance = bool(rng.random() < finance_chance)
         platform, camp = s.platform, s.campaign
         tag = rep.utm.get(platform) if camp is not None else None
         src, medium = (tag.source, tag.medium) if tag is not None else (None, None)
@@ -106,10 +107,12 @@ def configurator_sessions(world: World, log: EventLog, rng: np.random.Generator)
             "market": s.market, "device": log.devices[s.device], "referral_source": s.arrival,
             "model_selected": key, "trim_selected": trim.name,
             "colour_selected": colours[_pick(rng, colour_cdf)],
-            "wheels_selected": vm.wheels[int(rng.random() < rep.second_wheel_option)] if len(vm.wheels) > 1 else vm.wheels[0],
+            "wheels_selected": (vm.wheels[int(rng.random() < rep.second_wheel_option)] if len(vm.wheels) > 1
+                                else vm.wheels[0]),
             "interior_selected": vm.interiors[int(rng.integers(len(vm.interiors)))],
             "accessories_added": int(rng.poisson(rep.accessories_mean)), "finance_option_viewed": finance,
-            "monthly_payment_viewed": round(float(trim.price_gbp * rng.uniform(*rep.monthly_payment_share_of_price)), 2) if finance else None,
+            "monthly_payment_viewed": round(float(trim.price_gbp * rng.uniform(*rep.monthly_payment_share_of_price)),
+                                            2) if finance else None,
             "completed": s.completed,
             "completion_time_seconds": round(float(rng.uniform(*rep.completion_seconds)), 0) if s.completed else None,
             "lead_submitted": s.lead is not None,
@@ -129,7 +132,8 @@ def leads(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame
     dealer = [lead.dealer_id for lead in crm]
     hours = [lead.first_response_hours for lead in crm]
     return pd.DataFrame({
-        "lead_id": [lead_id(lead.idx) for lead in crm], "created_date": _date(world, created), "market": [lead.market for lead in crm],
+        "lead_id": [lead_id(lead.idx) for lead in crm], "created_date": _date(world, created),
+        "market": [lead.market for lead in crm],
         "source": [lead.source for lead in crm], "model_interest": [lead.model for lead in crm],
         "dealer_id": dealer, "lead_status": [lead.status for lead in crm], "status_date": _date(world, status_day),
         "days_in_pipeline": status_day - created, "assigned_dealer": dealer,
@@ -166,7 +170,8 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
             "dealer_id": td.dealer, "dealer_name": names[td.dealer], "model": td.model,
             "source": td.source, "status": status, "lead_id": lead_id(td.lead),
             "feedback_score": score, "feedback_text": rep.feedback_text[score] if score else None,
-            "duration_minutes": int(rng.integers(rep.duration_minutes[0], rep.duration_minutes[1] + 1)) if done else None,
+            "duration_minutes": int(rng.integers(rep.duration_minutes[0],
+                                                 rep.duration_minutes[1] + 1)) if done else None,
             "sale_within_90_days": bool(done and sold),
             "days_to_sale": td.sale_day - td.drive_day if (done and sold) else None,
         })

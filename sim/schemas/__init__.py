@@ -122,7 +122,8 @@ def col(kind: Kind, description: str, unit: str = "", *, isin: tuple | None = No
                      description=description, metadata={"kind": kind, "unit": unit, "extra": extra})
 
 
-def text(description: str, *, isin: tuple | None = None, nullable: bool = False, pattern: str | None = None) -> pa.Column:
+def text(description: str, *, isin: tuple | None = None, nullable: bool = False,
+         pattern: str | None = None) -> pa.Column:
     return col("string", description, isin=isin, nullable=nullable, pattern=pattern)
 
 
@@ -150,7 +151,8 @@ def market(description: str = "market of the row: UK, DE or FR") -> pa.Column:
     return text(description, isin=MARKETS)
 
 
-def model(description: str = "vehicle model, the scenario's model key (e.g. DEEPAL_S07)", nullable: bool = False) -> pa.Column:
+def model(description: str = "vehicle model, the scenario's model key (e.g. DEEPAL_S07)",
+          nullable: bool = False) -> pa.Column:
     return text(description, nullable=nullable)
 
 
@@ -175,7 +177,8 @@ def clicks() -> pa.Column:
 
 
 def ctr() -> pa.Column:
-    return fraction("click-through rate = clicks / impressions (0 or empty when there are no impressions)", nullable=True)
+    return fraction("click-through rate = clicks / impressions (0 or empty when there are no impressions)",
+                    nullable=True)
 
 
 def cpm() -> pa.Column:
@@ -263,7 +266,8 @@ def _meta() -> pa.DataFrameSchema:
         "cost_per_lead": gbp("spend / leads (empty when there are no leads)", nullable=True, unit="GBP per lead"),
     }, ("date", "campaign_id", "platform"), (not_above("clicks", "impressions"), not_above("link_clicks", "clicks"),
                                              not_above("landing_page_views", "link_clicks"),
-                                             not_above("reach", "impressions"), not_above("video_views", "impressions")))
+                                             not_above("reach", "impressions"), not_above("video_views",
+                                                                                          "impressions")))
 
 
 def _google() -> pa.DataFrameSchema:
@@ -312,7 +316,8 @@ def _dv360() -> pa.DataFrameSchema:
         "video_completions": count("video ads played to the end (0 for display sizes)"),
         "video_completion_rate": fraction("video_completions / impressions (video_pre-roll only, else empty)",
                                           nullable=True),
-    }, ("date", "line_item_id", "exchange"), (not_above("clicks", "impressions"), not_above("viewable_impressions", "impressions"),
+    }, ("date", "line_item_id", "exchange"), (not_above("clicks", "impressions"),
+                                              not_above("viewable_impressions", "impressions"),
                                   not_above("video_completions", "impressions")))
 
 
@@ -331,7 +336,8 @@ def _tiktok() -> pa.DataFrameSchema:
         "spend": spend(),
         "video_views": count("video views (2-second plays)"),
         "video_view_rate": per_impression("video_views / impressions"),
-        "avg_watch_time_seconds": col("number", "average watch time per video view (empty without views)", "seconds", ge=0,
+        "avg_watch_time_seconds": col("number", "average watch time per video view (empty without views)", "seconds",
+                                      ge=0,
                                       nullable=True),
         "shares": count("shares of the ad"),
         "comments": count("comments on the ad"),
@@ -395,9 +401,11 @@ def _linkedin() -> pa.DataFrameSchema:
 
 # --------------------------------------------------------------------------- traditional media
 def _tv() -> pa.DataFrameSchema:
-    return frame("TV performance (linear and BVOD)", "one row per week x broadcaster x daypart x spot length x programme", {
+    return frame("TV performance (linear and BVOD)",
+                 "one row per week x broadcaster x daypart x spot length x programme", {
         "date_week_start": day("Monday of the airtime week"),
-        "broadcaster": text("broadcaster and platform", isin=("ITV", "Channel4", "Sky", "ITV_BVOD", "Channel4_BVOD", "Sky_BVOD")),
+        "broadcaster": text("broadcaster and platform",
+                            isin=("ITV", "Channel4", "Sky", "ITV_BVOD", "Channel4_BVOD", "Sky_BVOD")),
         "daypart": text("daypart", isin=("peak", "off-peak", "daytime", "late_night")),
         "market": market("market (TV is UK only in the baseline)"),
         "spot_length_seconds": col("integer", "spot length: 60 launch hero, 30 main, 10 reminder", "seconds",
@@ -406,7 +414,8 @@ def _tv() -> pa.DataFrameSchema:
         "grps": col("number", "gross rating points delivered to adults", "rating points", ge=0),
         "reach_000": col("number", "adults reached at least once", "thousands of people", ge=0),
         "reach_pct": percent("reach_000 as a share of the adult population"),
-        "avg_frequency": col("number", "average opportunities to see per reached adult = grps / reach_pct (empty without "
+        "avg_frequency": col("number",
+                             "average opportunities to see per reached adult = grps / reach_pct (empty without "
                              "reach)", "times", ge=0, nullable=True),
         "cpp": gbp("cost per rating point = spend / grps", nullable=True, unit="GBP per rating point"),
         "spend": spend(),
@@ -482,7 +491,8 @@ def _competitors() -> pa.DataFrameSchema:
         "channel": text("media channel group; 'total' is the sum of the others",
                         isin=("tv", "digital", "ooh", "print", "radio", "total")),
         "estimated_spend_gbp": gbp("estimated UK media spend of the competitor in the month and channel"),
-        "share_of_voice_pct": percent("competitor's share of all spend (competitors + our brand) in the month and channel"),
+        "share_of_voice_pct": percent("competitor's share of all spend (competitors + our brand) in the month and "
+                                      "channel"),
         "source": text("estimate provider", isin=("Nielsen Ad Intel Estimate",)),
     }, ("year_month", "competitor", "channel"))
 
@@ -563,11 +573,14 @@ def _sales() -> pa.DataFrameSchema:
         "lead_source": text("path that brought the buyer", isin=SALE_SOURCES),
         "days_from_lead": col("integer", "days from the buyer's lead to the sale (empty without a lead)", "days", ge=0,
                               nullable=True),
-        "days_from_test_drive": col("integer", "days from the buyer's completed test drive to the sale (empty without one)",
+        "days_from_test_drive": col("integer",
+                                    "days from the buyer's completed test drive to the sale (empty without one)",
                                     "days", ge=0, nullable=True),
-        "customer_postcode_area": text("first characters of the buyer's postcode (UK area letters, DE/FR first two digits)",
+        "customer_postcode_area": text("first characters of the buyer's postcode (UK area letters, DE/FR first two "
+                                       "digits)",
                                        pattern=r"^[A-Z0-9]{1,4}$"),
-        "currency": col("string", "currency of the market (GBP for UK, EUR for DE and FR)", isin=("GBP", "EUR"), extra=True),
+        "currency": col("string", "currency of the market (GBP for UK, EUR for DE and FR)", isin=("GBP", "EUR"),
+                        extra=True),
         "transaction_price_local": col("number", "transaction price in the market's currency", "currency of the row",
                                        ge=0, extra=True),
     }, ("sale_id",), (not_above("transaction_price_gbp", "list_price_gbp"),))
@@ -613,7 +626,8 @@ def _configurator() -> pa.DataFrameSchema:
         "lead_submitted": col("boolean", "whether a lead was submitted from the completed configuration"),
         "utm_source": text("utm_source of the landing URL (empty for unpaid traffic)", nullable=True),
         "utm_medium": text("utm_medium of the landing URL (empty for unpaid traffic)", nullable=True),
-        "utm_campaign": text("utm_campaign: a campaign_name of the media CSVs (empty for unpaid traffic)", nullable=True),
+        "utm_campaign": text("utm_campaign: a campaign_name of the media CSVs (empty for unpaid traffic)",
+                             nullable=True),
     }, ("session_id",), (implies("lead_submitted", "completed"),))
 
 
@@ -651,7 +665,8 @@ def _test_drives() -> pa.DataFrameSchema:
         "feedback_score": col("integer", "customer feedback after the drive (completed drives only)", "score 1-5",
                               ge=1, le=5, nullable=True),
         "feedback_text": text("short customer comment (completed drives only)", nullable=True),
-        "duration_minutes": col("integer", "length of the drive (completed drives only)", "minutes", ge=0, nullable=True),
+        "duration_minutes": col("integer", "length of the drive (completed drives only)", "minutes", ge=0,
+                                nullable=True),
         "sale_within_90_days": col("boolean", "whether the customer bought within 90 days of the drive"),
         "days_to_sale": col("integer", "days from the test drive to the sale (empty without a sale)", "days", ge=0,
                             nullable=True),
@@ -668,7 +683,8 @@ def _dealers() -> pa.DataFrameSchema:
         "city": text("city"),
         "is_launch_dealer": col("boolean", "whether the dealer opened on the market's launch date"),
         "opening_date": day("day the dealer opened for test drives and sales"),
-        "daily_test_drive_capacity": col("integer", "test drives the dealer can serve per day", "test drives per day", gt=0),
+        "daily_test_drive_capacity": col("integer", "test drives the dealer can serve per day", "test drives per day",
+                                         gt=0),
     }, ("dealer_id",))
 
 
@@ -699,7 +715,8 @@ def _sales_columns() -> dict[str, pa.Column]:
 
 def _controls() -> dict[str, pa.Column]:
     return {
-        "bev_share": percent("UK battery-electric share of new-car registrations in the week (economic_indicators.csv)"),
+        "bev_share": percent("UK battery-electric share of new-car registrations in the week "
+                             "(economic_indicators.csv)"),
         "consumer_confidence": col("number", "UK consumer confidence in the week (economic_indicators.csv)",
                                    "index points"),
         "bank_rate": col("number", "UK Bank Rate in the week (economic_indicators.csv)", PERCENT),
@@ -721,7 +738,8 @@ def _weekly_sales() -> pa.DataFrameSchema:
 def _model_ready() -> pa.DataFrameSchema:
     adstock = {f"{c}_adstock": gbp(f"geometric adstock of {c}_spend: a_t = {c}_spend_t + decay x a_(t-1), "
                                    "weekly decay of the extract (TV 0.85, OOH 0.70, print 0.60, radio 0.50, "
-                                   "digital 0.40; events: the scenario's value)", unit="GBP (adstocked)") for c in CHANNELS}
+                                   "digital 0.40; events: the scenario's value)", unit="GBP (adstocked)")
+               for c in CHANNELS}
     return frame("MMM-ready weekly table", "one row per week: spend, adstocked spend, outcomes and controls",
                  {"week_start": _week(), **_spend_columns(), **adstock, **_sales_columns(), **_controls()},
                  ("week_start",))
@@ -740,11 +758,14 @@ def _specs() -> list[TableSpec]:
     digital = dict(period_column="date", spans_year=True)
     weekly = dict(period_column="week_start", period="week", spans_year=True)
     return [
-        TableSpec("meta_ads", _raw("meta_ads"), _meta(), ("date", "campaign_id", "platform"), 8000, channel="meta", **digital),
+        TableSpec("meta_ads", _raw("meta_ads"), _meta(), ("date", "campaign_id", "platform"), 8000, channel="meta",
+                  **digital),
         TableSpec("google_ads", _raw("google_ads"), _google(), ("date", "campaign_id", "keyword_group"), 6000,
                   channel="google", **digital),
-        TableSpec("dv360", _raw("dv360"), _dv360(), ("date", "line_item_id", "exchange"), 4000, channel="dv360", **digital),
-        TableSpec("tiktok_ads", _raw("tiktok_ads"), _tiktok(), ("date", "campaign_id"), 3000, channel="tiktok", **digital),
+        TableSpec("dv360", _raw("dv360"), _dv360(), ("date", "line_item_id", "exchange"), 4000, channel="dv360",
+                  **digital),
+        TableSpec("tiktok_ads", _raw("tiktok_ads"), _tiktok(), ("date", "campaign_id"), 3000, channel="tiktok",
+                  **digital),
         TableSpec("youtube_ads", _raw("youtube_ads"), _youtube(), ("date", "campaign_id", "format"), 4000,
                   channel="youtube", **digital),
         TableSpec("linkedin_ads", _raw("linkedin_ads"), _linkedin(), ("date", "campaign_id"), 1500, channel="linkedin",
@@ -752,23 +773,29 @@ def _specs() -> list[TableSpec]:
         TableSpec("tv_performance", _raw("tv_performance"), _tv(),
                   ("date_week_start", "broadcaster", "daypart", "spot_length_seconds", "programme_name"), 300,
                   period_column="date_week_start", period="week", channel="tv"),
-        TableSpec("ooh_performance", _raw("ooh_performance"), _ooh(), ("campaign_id", "start_date", "format", "city"), 150,
+        TableSpec("ooh_performance", _raw("ooh_performance"), _ooh(), ("campaign_id", "start_date", "format", "city"),
+                  150,
                   period_column="start_date", channel="ooh"),
-        TableSpec("print_performance", _raw("print_performance"), _print(), ("date", "publication", "edition", "page_number"),
+        TableSpec("print_performance", _raw("print_performance"), _print(),
+                  ("date", "publication", "edition", "page_number"),
                   100, period_column="date", channel="print"),
         TableSpec("radio_performance", _raw("radio_performance"), _radio(),
-                  ("campaign_name", "station", "daypart", "start_date"), 60, period_column="start_date", channel="radio"),
-        TableSpec("competitor_spend", _raw("competitor_spend"), _competitors(), ("year_month", "competitor", "channel"), 360,
+                  ("campaign_name", "station", "daypart",
+                   "start_date"), 60, period_column="start_date", channel="radio"),
+        TableSpec("competitor_spend", _raw("competitor_spend"), _competitors(),
+                  ("year_month", "competitor", "channel"), 360,
                   period_column="year_month", period="month", spans_year=True),
         TableSpec("economic_indicators", _raw("economic_indicators"), _economy(), ("year_month", "country"), 36,
                   period_column="year_month", period="month", spans_year=True),
         TableSpec("events", _raw("events"), _events(), ("event_name", "start_date"), 15, period_column="start_date",
                   channel="events"),
-        TableSpec("sla_tracking", _raw("sla_tracking"), _sla(), ("year_month", "vendor", "contract_type", "metric_name"), 50,
+        TableSpec("sla_tracking", _raw("sla_tracking"), _sla(),
+                  ("year_month", "vendor", "contract_type", "metric_name"), 50,
                   period_column="year_month", period="month"),
         TableSpec("vehicle_sales", _raw("vehicle_sales"), _sales(), ("sale_id",), 4600, (_dealer_fk(),),
                   period_column="sale_date"),
-        TableSpec("website_analytics", _raw("website_analytics"), _website(), ("date", "channel", "device", "market"), 5000,
+        TableSpec("website_analytics", _raw("website_analytics"), _website(), ("date", "channel", "device", "market"),
+                  5000,
                   **digital),
         TableSpec("configurator_sessions", _raw("configurator_sessions"), _configurator(), ("session_id",), 12000,
                   period_column="start_timestamp"),

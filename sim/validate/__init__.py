@@ -46,6 +46,7 @@ from sim.validate.verdicts import evaluate, validate_dir
 
 __all__ = [
     "FAIL", "LOST", "PASS", "REPORT_FILE", "TARGETS", "UNMEASURED", "CheckResult", "Goal", "Measured", "NotMeasurable",
-    "RunData", "Target", "TargetResult", "ValidationReport", "about", "above", "at_least", "at_most", "below", "between",
+    "RunData", "Target", "TargetResult", "ValidationReport", "about", "above", "at_least", "at_most", "below",
+    "between",
     "enforced", "equals", "evaluate", "render", "validate_dir", "write_report",
 ]

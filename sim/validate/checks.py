@@ -39,9 +39,11 @@ def check_foreign_keys(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
             df = frames[name]
             known = set(frames[fk.ref_table][fk.ref_column].dropna())
             orphan = df[fk.column].notna() & ~df[fk.column].isin(known)
-            msg = (rows_message(f"{name}.{fk.column}", f"not in {fk.ref_table}.{fk.ref_column}", df, orphan, [fk.column]),) \
+            msg = (rows_message(f"{name}.{fk.column}", f"not in {fk.ref_table}.{fk.ref_column}", df, orphan,
+                                [fk.column]),) \
                 if orphan.any() else ()
-            out.append(CheckResult(f"foreign key {name}.{fk.column} -> {fk.ref_table}.{fk.ref_column}", 1, not msg, msg, 6))
+            out.append(CheckResult(f"foreign key {name}.{fk.column} -> {fk.ref_table}.{fk.ref_column}", 1, not msg,
+                                   msg, 6))
     return out
 
 
@@ -71,7 +73,8 @@ def check_dealer_list(frames: dict[str, pd.DataFrame], world: World) -> list[Che
     ids = [d.id for d in world.dealers]
     missing, extra = sorted(set(ids) - set(df.index)), sorted(set(df.index.dropna()) - set(ids))
     if missing:
-        msgs.append(f"dealers.dealer_id: {len(missing)} dealers of the scenario are missing, e.g. {missing[:SHOWN_ROWS]}")
+        msgs.append(f"dealers.dealer_id: {len(missing)} dealers of the scenario are missing, e.g. "
+                    f"{missing[:SHOWN_ROWS]}")
     if extra:
         msgs.append(f"dealers.dealer_id: {len(extra)} dealers are not in the scenario, e.g. {extra[:SHOWN_ROWS]}")
     for d in world.dealers:
@@ -90,7 +93,8 @@ def check_dealer_names(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         if table in frames:
             df = frames[table]
             wrong = df["dealer_id"].isin(names.index) & (df["dealer_id"].map(names) != df["dealer_name"])
-            msg = (rows_message(f"{table}.dealer_name", "differs from dealers.csv", df, wrong, ["dealer_id", "dealer_name"]),) \
+            msg = (rows_message(f"{table}.dealer_name", "differs from dealers.csv", df, wrong,
+                                ["dealer_id", "dealer_name"]),) \
                 if wrong.any() else ()
             out.append(CheckResult(f"{table}.dealer_name matches dealers.csv", 1, not msg, msg, 6))
     return out
@@ -113,7 +117,8 @@ def check_horizon(frames: dict[str, pd.DataFrame], world: World) -> list[CheckRe
         else:
             first = start - pd.Timedelta(days=6) if spec.period == "week" else start
             outside = col.notna() & ((col < first) | (col > end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)))
-        msg = (rows_message(f"{name}.{spec.period_column}", f"outside the horizon {start.date()}..{end.date()}", df, outside,
+        msg = (rows_message(f"{name}.{spec.period_column}", f"outside the horizon {start.date()}..{end.date()}", df,
+                            outside,
                             [spec.period_column]),) if outside.any() else ()
         out.append(CheckResult(f"dates within horizon: {name}", 1, not msg, msg, 5))
     return out
@@ -161,7 +166,8 @@ def check_pipeline_order(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         closed = (at_dealer & (df["status"] == "COMPLETED") & (df["test_drive_date"] < opening)).fillna(False)
         if closed.any():
             msgs.append(rows_message("test_drives.test_drive_date", "completed at a dealer before it opened",
-                                     df.assign(opening_date=opening), closed, ["test_drive_date", "dealer_id", "opening_date"]))
+                                     df.assign(opening_date=opening), closed, ["test_drive_date", "dealer_id",
+                                                                               "opening_date"]))
     days = df["days_to_sale"].astype(float)
     flag = df["sale_within_90_days"].astype("boolean")
     disagree = (flag.fillna(False) != (days <= 90).fillna(False))
@@ -184,7 +190,8 @@ def check_catalogue(frames: dict[str, pd.DataFrame], world: World) -> list[Check
     if "vehicle_sales" in frames:
         df = frames["vehicle_sales"]
         trims = {k: {t.name for t in m.trims} for k, m in world.models.items()}
-        wrong = pd.Series([m in trims and t not in trims[m] for m, t in zip(df["model"], df["trim"], strict=True)], index=df.index)
+        wrong = pd.Series([m in trims and t not in trims[m] for m, t in zip(df["model"], df["trim"], strict=True)],
+                          index=df.index)
         if wrong.any():
             msgs.append(rows_message("vehicle_sales.trim", "not a trim of the model", df, wrong, ["model", "trim"]))
     return [CheckResult("models and trims are the scenario's", 1, not msgs, tuple(msgs))]

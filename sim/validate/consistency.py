@@ -47,8 +47,8 @@ def column_sum_deviation(name: str, total: str, parts: tuple[str, ...]) -> Calla
         if dev.empty:
             raise NotMeasurable("no rows")
         worst = dev.idxmax()
-        detail = (f"{name}.{total} line {line(worst)}: differs from the sum of {len(parts)} columns by {gap[worst]:.6g}",) \
-            if dev[worst] > 0 else ()
+        detail = ((f"{name}.{total} line {line(worst)}: differs from the sum of {len(parts)} columns by "
+                   f"{gap[worst]:.6g}",) if dev[worst] > 0 else ())
         return Measured(float(dev[worst]), detail)
     return measure
 

@@ -96,7 +96,8 @@ def feedback_std(d: RunData) -> float:
 def launch_dealer_share(month: int) -> Callable[[RunData], float]:
     def measure(d: RunData) -> float:
         sales = rows_where(d.table("vehicle_sales"), {"sale_date": months(month)})
-        launch = set(d.table("dealers").loc[d.table("dealers")["is_launch_dealer"].fillna(False).astype(bool), "dealer_id"])
+        launch = set(d.table("dealers").loc[d.table("dealers")["is_launch_dealer"].fillna(False).astype(bool),
+                                            "dealer_id"])
         return ratio(int(sales["dealer_id"].isin(launch).sum()), len(sales))
     return measure
 
@@ -147,5 +148,7 @@ def contract_lines(file_name: str) -> Callable[[RunData], int]:
     return measure
 
 
-def count_ratio(num: str, den: str, num_where: dict | None = None, den_where: dict | None = None) -> Callable[[RunData], float]:
-    return lambda d: ratio(len(rows_where(d.table(num), num_where or {})), len(rows_where(d.table(den), den_where or {})))
+def count_ratio(num: str, den: str, num_where: dict | None = None,
+                den_where: dict | None = None) -> Callable[[RunData], float]:
+    return lambda d: ratio(len(rows_where(d.table(num), num_where or {})),
+                           len(rows_where(d.table(den), den_where or {})))

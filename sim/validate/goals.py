@@ -41,7 +41,9 @@ class Goal:
             spread = f"{self.rel:.0%}" if self.rel is not None else fmt_delta(self.tol, unit)
             return f"{fmt(self.center, unit)} ± {spread}"
         if self.low is not None and self.high is not None:
-            return f"= {fmt(self.low, unit)}" if self.low == self.high else f"{fmt(self.low, unit)} to {fmt(self.high, unit)}"
+            if self.low == self.high:
+                return f"= {fmt(self.low, unit)}"
+            return f"{fmt(self.low, unit)} to {fmt(self.high, unit)}"
         if self.low is not None:
             return f"{'>' if self.strict else '≥'} {fmt(self.low, unit)}"
         return f"{'<' if self.strict else '≤'} {fmt(self.high, unit)}"

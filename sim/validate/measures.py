@@ -53,7 +53,8 @@ def ratio_of(table: str, num: str, den: str, scale: float = 1.0, **where: Any) -
     return measure
 
 
-def share_of(table: str, column: str, values: Any, weight: str | None = None, **where: Any) -> Callable[[RunData], float]:
+def share_of(table: str, column: str, values: Any, weight: str | None = None, **where: Any) -> Callable[[RunData],
+                                                                                                        float]:
     """Share of the selected rows (or of ``weight``) whose ``column`` matches ``values``."""
     def measure(d: RunData) -> float:
         df = rows_where(d.table(table), where)

@@ -36,7 +36,8 @@ def _extract_summary(report: ValidationReport) -> list[str]:
     for number, title in EXTRACT_CHECKS.items():
         checks = [c for c in report.checks if c.extract_check == number]
         targets = [t for t in report.targets if t.target.check == number]
-        failing = [c.name for c in checks if not c.passed] + [t.target.key for t in targets if t.verdict in (FAIL, LOST)]
+        failing = [c.name for c in checks if not c.passed] + [t.target.key for t in targets if t.verdict in (FAIL,
+                                                                                                             LOST)]
         hard = any(not c.passed for c in checks) or any(t.failed and t.enforced for t in targets)
         verdict = "FAIL" if hard else ("pass, with reported misses" if failing else "pass")
         if not checks and not targets:
@@ -66,7 +67,8 @@ def _targets_section(report: ValidationReport) -> list[str]:
         achieved = "—" if r.achieved is None else fmt(r.achieved, t.unit)
         verdict = f"{r.verdict} ({r.lost_to})" if r.lost_to else r.verdict
         lines.append(f"| {t.priority} | {_cell(t.key)} | {_cell(t.extract)} | {_cell(t.measure)} | "
-                     f"{_cell(r.goal.describe(t.unit))} | {_cell(achieved)} | {verdict} | {'yes' if r.enforced else 'no'} |")
+                     f"{_cell(r.goal.describe(t.unit))} | {_cell(achieved)} | {verdict} | "
+                     f"{'yes' if r.enforced else 'no'} |")
     detailed = [(r.target.key, r.details) for r in report.targets if r.details and r.verdict != PASS]
     return lines + _detail_list("Details", detailed) + [""]
 

@@ -174,7 +174,8 @@ def schema_problems(name: str, df: pd.DataFrame) -> list[str]:
         elif check == "multiple_fields_uniqueness":
             key = TABLES[name].primary_key
             mask = df.index.isin(group["index"].dropna().astype(int))
-            problems.append(rows_message(name, f"duplicate primary key ({', '.join(key)})", df, pd.Series(mask, df.index), key))
+            problems.append(rows_message(name, f"duplicate primary key ({', '.join(key)})", df,
+                                         pd.Series(mask, df.index), key))
         else:
             problems.extend(column_check_problems(name, check, group))
     return problems
@@ -188,8 +189,8 @@ def column_check_problems(name: str, check: str, group: pd.DataFrame) -> list[st
         if rows.empty:
             out.append(f"{where}: {check}: {', '.join(map(str, cases['failure_case'].head(SHOWN_ROWS)))}")
             continue
-        shown = ", ".join(f"line {line(i)} = {quote(v)}" for i, v in zip(rows["index"].head(SHOWN_ROWS),
-                                                                          rows["failure_case"].head(SHOWN_ROWS), strict=True))
+        pairs = zip(rows["index"].head(SHOWN_ROWS), rows["failure_case"].head(SHOWN_ROWS), strict=True)
+        shown = ", ".join(f"line {line(i)} = {quote(v)}" for i, v in pairs)
         out.append(f"{where}: {check} fails in {len(rows)} rows; first: {shown}")
     return out
 

@@ -128,7 +128,8 @@ def _hard_targets() -> list[Target]:
                column_sum_deviation("weekly_sales", "total_units", ("uk_units", "de_units", "fr_units")), "number"),
         Target("mmm.total_revenue", "total_revenue (weekly_sales.csv)", 1, at_most(SUM_ROUNDING),
                "largest |total_revenue - (uk + de + fr revenue)| / total_revenue over the weeks",
-               column_sum_deviation("weekly_sales", "total_revenue", ("uk_revenue", "de_revenue", "fr_revenue")), "number"),
+               column_sum_deviation("weekly_sales", "total_revenue",
+                                    ("uk_revenue", "de_revenue", "fr_revenue")), "number"),
         Target("mmm.model_ready_join", "model_ready: week_start + channel spend + sales columns, fully joined", 1,
                at_most(SUM_ROUNDING), "largest relative difference between a model_ready column and the same column of "
                "weekly_channel_spend / weekly_sales in the same week", model_ready_deviation, "number"),
@@ -147,17 +148,20 @@ def _total_targets() -> list[Target]:
                raw_spend_total, "gbp", 3),
     ]
     out += [Target(f"budget.{c}", f"{c} annual spend ~ its channel budget (±5%)", 2,
-                   lambda w, c=c: about(w.media.channels[c].budget_gbp if c in w.media.channels else 0.0, rel=BUDGET_REL),
+                   lambda w, c=c: about(w.media.channels[c].budget_gbp if c in w.media.channels else 0.0,
+                                        rel=BUDGET_REL),
                    f"sum of spend in {TABLES[CHANNEL_TABLES[c]].path}", channel_spend(c), "gbp", 3) for c in CHANNELS]
     out += [Target(f"sales.{m}", f"Total units: {m} (±10%)", 2,
                    lambda w, m=m: about(w.sales.target_units.get(m, 0), rel=SALES_REL),
                    f"rows of vehicle_sales.csv with market {m}", count_of("vehicle_sales", market=m), "count", 4)
             for m in ("UK", "DE", "FR")]
     out += [
-        Target("sales.total", "Total units ~4,600 (±10%)", 2, lambda w: about(sum(w.sales.target_units.values()), rel=SALES_REL),
+        Target("sales.total", "Total units ~4,600 (±10%)", 2,
+               lambda w: about(sum(w.sales.target_units.values()), rel=SALES_REL),
                "rows of vehicle_sales.csv", row_count("vehicle_sales"), "count", 4),
         Target("mmm.spend_vs_raw", "Aggregate daily digital spend to weekly; sum traditional media to weekly", 2,
-               at_most(MMM_REL), "largest relative gap between a channel's weekly_channel_spend total and its raw spend",
+               at_most(MMM_REL),
+               "largest relative gap between a channel's weekly_channel_spend total and its raw spend",
                mmm_spend_vs_raw, "share"),
         Target("mmm.units_vs_raw", "weekly_sales: units per week from vehicle_sales", 2, at_most(MMM_REL),
                "relative gap between the sum of weekly total_units and the rows of vehicle_sales.csv",
@@ -167,7 +171,8 @@ def _total_targets() -> list[Target]:
 
 
 def _row_targets() -> list[Target]:
-    out = [Target(f"rows.{n}", f"{s.path}: ~{s.expected_rows:,} rows (±20%)", 3, about(s.expected_rows, rel=ROW_COUNT_REL),
+    out = [Target(f"rows.{n}", f"{s.path}: ~{s.expected_rows:,} rows (±20%)", 3,
+                  about(s.expected_rows, rel=ROW_COUNT_REL),
                   "data rows of the file", row_count(n), "count", 2)
            for n, s in TABLES.items() if s.expected_rows is not None]
     out += [Target(f"rows.contract.{f.removesuffix('.md')}", f"{CONTRACTS_DIR}/{f}: ~{n} lines (±20%)", 3,
@@ -179,13 +184,16 @@ def _row_targets() -> list[Target]:
         Target("funnel.leads_over_test_drives", "Leads > test drives > sales", 3, above(1.0),
                "rows of leads.csv / rows of test_drives.csv", count_ratio("leads", "test_drives"), "number", 7),
         Target("funnel.test_drives_over_sales", "Leads > test drives > sales", 3, above(1.0),
-               "rows of test_drives.csv / rows of vehicle_sales.csv", count_ratio("test_drives", "vehicle_sales"), "number", 7),
+               "rows of test_drives.csv / rows of vehicle_sales.csv", count_ratio("test_drives",
+                                                                                  "vehicle_sales"), "number", 7),
         Target("funnel.sessions_over_completed", "Configurator sessions > completed > lead_submitted", 3, above(1.0),
                "configurator sessions / completed sessions",
-               count_ratio("configurator_sessions", "configurator_sessions", den_where={"completed": True}), "number", 7),
+               count_ratio("configurator_sessions", "configurator_sessions",
+                           den_where={"completed": True}), "number", 7),
         Target("funnel.completed_over_leads", "Configurator sessions > completed > lead_submitted", 3, above(1.0),
                "completed sessions / sessions with lead_submitted",
-               count_ratio("configurator_sessions", "configurator_sessions", {"completed": True}, {"lead_submitted": True}),
+               count_ratio("configurator_sessions", "configurator_sessions", {"completed": True},
+                           {"lead_submitted": True}),
                "number", 7),
     ]
     return out
@@ -199,19 +207,22 @@ def _media_rate_targets() -> list[Target]:
              for m, share in (("UK", 0.72), ("DE", 0.20), ("FR", 0.08))]
     return split + [
         t("meta.awareness.ctr", "Meta awareness campaigns: CTR 0.5-1.5%", 4, between(0.005, 0.015),
-          "clicks / impressions, objective awareness", ratio_of("meta_ads", "clicks", "impressions", objective="awareness"), "share"),
+          "clicks / impressions, objective awareness", ratio_of("meta_ads", "clicks", "impressions",
+                                                                objective="awareness"), "share"),
         t("meta.awareness.cpm", "Meta awareness campaigns: CPM £4-6", 4, between(4, 6),
           "1000 x spend / impressions, objective awareness",
           ratio_of("meta_ads", "spend", "impressions", 1000, objective="awareness"), "gbp2"),
         t("meta.lead_gen.ctr", "Meta lead gen campaigns: CTR 1-3%", 4, between(0.01, 0.03),
-          "clicks / impressions, objective lead_gen", ratio_of("meta_ads", "clicks", "impressions", objective="lead_gen"), "share"),
+          "clicks / impressions, objective lead_gen", ratio_of("meta_ads", "clicks", "impressions",
+                                                               objective="lead_gen"), "share"),
         t("meta.lead_gen.cpm", "Meta lead gen campaigns: CPM £6-10", 4, between(6, 10),
           "1000 x spend / impressions, objective lead_gen",
           ratio_of("meta_ads", "spend", "impressions", 1000, objective="lead_gen"), "gbp2"),
         t("meta.lead_gen.cpl", "Meta lead gen campaigns: cost_per_lead £15-40", 4, between(15, 40),
           "spend / leads, objective lead_gen", ratio_of("meta_ads", "spend", "leads", objective="lead_gen"), "gbp2"),
         t("meta.traffic.ctr", "Meta traffic campaigns: CTR 1-2%", 4, between(0.01, 0.02),
-          "clicks / impressions, objective traffic", ratio_of("meta_ads", "clicks", "impressions", objective="traffic"), "share"),
+          "clicks / impressions, objective traffic", ratio_of("meta_ads", "clicks", "impressions",
+                                                              objective="traffic"), "share"),
         t("meta.traffic.cpc", "Meta traffic campaigns: CPC £0.30-0.80", 4, between(0.30, 0.80),
           "spend / clicks, objective traffic", ratio_of("meta_ads", "spend", "clicks", objective="traffic"), "gbp2"),
         t("meta.prelaunch_awareness", "Meta pre-launch (Jan-Aug): only awareness + teaser", 4, at_least(0.999),
@@ -222,7 +233,8 @@ def _media_rate_targets() -> list[Target]:
           lambda d: int(d.table("meta_ads").groupby("date")["campaign_id"].nunique().max()), "count"),
         t("google.brand.ctr", "Google brand search: CTR 5-15%", 4, between(0.05, 0.15),
           "clicks / impressions, search rows with keyword_group brand*",
-          ratio_of("google_ads", "clicks", "impressions", campaign_type="search", keyword_group=startswith("brand")), "share"),
+          ratio_of("google_ads", "clicks", "impressions", campaign_type="search",
+                   keyword_group=startswith("brand")), "share"),
         t("google.brand.cpc", "Google brand search: CPC £0.50-1.50", 4, between(0.50, 1.50),
           "spend / clicks, brand search", ratio_of("google_ads", "spend", "clicks", campaign_type="search",
                                                    keyword_group=startswith("brand")), "gbp2"),
@@ -234,13 +246,15 @@ def _media_rate_targets() -> list[Target]:
           ratio_of("google_ads", "clicks", "impressions", campaign_type="search",
                    keyword_group=lambda s: ~s.str.startswith("brand")), "share"),
         t("google.generic.cpc", "Google generic search: CPC £2-5", 4, between(2, 5), "spend / clicks, generic search",
-          ratio_of("google_ads", "spend", "clicks", campaign_type="search", keyword_group=lambda s: ~s.str.startswith("brand")),
+          ratio_of("google_ads", "spend", "clicks", campaign_type="search",
+                   keyword_group=lambda s: ~s.str.startswith("brand")),
           "gbp2"),
         t("google.generic.quality", "Google generic search: quality score 5-7", 4, between(5, 7),
           "mean quality_score, generic search", mean_of("google_ads", "quality_score", campaign_type="search",
                                                         keyword_group=lambda s: ~s.str.startswith("brand")), "number"),
         t("google.pmax.ctr", "Google PMax: blended metrics, CTR 2-5%", 4, between(0.02, 0.05),
-          "clicks / impressions, campaign_type pmax", ratio_of("google_ads", "clicks", "impressions", campaign_type="pmax"), "share"),
+          "clicks / impressions, campaign_type pmax", ratio_of("google_ads", "clicks", "impressions",
+                                                               campaign_type="pmax"), "share"),
         t("dv360.display.ctr", "DV360 display CTR: 0.05-0.30%", 4, between(0.0005, 0.003),
           "clicks / impressions, creative sizes other than video_pre-roll",
           ratio_of("dv360", "clicks", "impressions", creative_size=other_than("video_pre-roll")), "share"),
@@ -248,7 +262,8 @@ def _media_rate_targets() -> list[Target]:
           "video_completions / impressions, video_pre-roll rows that report completions",
           ratio_of("dv360", "video_completions", "impressions", creative_size="video_pre-roll",
                    video_completion_rate=lambda s: s.notna()), "share"),
-        t("dv360.viewability", "DV360 viewability: 70%+ (target)", 4, at_least(0.70), "viewable_impressions / impressions",
+        t("dv360.viewability", "DV360 viewability: 70%+ (target)", 4, at_least(0.70),
+          "viewable_impressions / impressions",
           ratio_of("dv360", "viewable_impressions", "impressions"), "share"),
         t("tiktok.cpm", "TikTok CPM: £1-3 (cheapest reach)", 4, between(1, 3), "1000 x spend / impressions",
           ratio_of("tiktok_ads", "spend", "impressions", 1000), "gbp2"),
@@ -260,7 +275,8 @@ def _media_rate_targets() -> list[Target]:
           "mean avg_watch_time_seconds weighted by video_views",
           mean_of("tiktok_ads", "avg_watch_time_seconds", "video_views"), "seconds"),
         t("youtube.trueview.view_rate", "YouTube TrueView: view rate 30-50%", 4, between(0.30, 0.50),
-          "views / impressions, format TrueView", ratio_of("youtube_ads", "views", "impressions", format="TrueView"), "share"),
+          "views / impressions, format TrueView", ratio_of("youtube_ads", "views", "impressions",
+                                                           format="TrueView"), "share"),
         t("youtube.trueview.cpv", "YouTube TrueView: CPV £0.01-0.04", 4, between(0.01, 0.04), "spend / views, TrueView",
           ratio_of("youtube_ads", "spend", "views", format="TrueView"), "gbp2"),
         t("youtube.bumper.cpm", "YouTube Bumper (6s): CPM £3-6", 4, between(3, 6), "1000 x spend / impressions, Bumper",
@@ -305,36 +321,44 @@ def _traditional_targets() -> list[Target]:
           "share of OOH spend on digital_d6 and digital_large",
           share_of("ooh_performance", "format", ("digital_d6", "digital_large"), "spend"), "share"),
         t("print.negotiated", "Print: negotiated cost = 50-70% of rate card", 4, between(0.50, 0.70),
-          "sum negotiated_cost / sum rate_card_cost", ratio_of("print_performance", "negotiated_cost", "rate_card_cost"), "share"),
+          "sum negotiated_cost / sum rate_card_cost", ratio_of("print_performance", "negotiated_cost",
+                                                               "rate_card_cost"), "share"),
         t("print.teasers", "Print: some pre-launch teaser ads in Jul-Aug automotive press", 4, at_least(1),
           "insertions dated Jul-Aug", count_of("print_performance", date=months(7, 8)), "count"),
     ]
-    out += [t(f"radio.daypart.{dp}", f"Radio daypart: {dp.replace('_', ' ')} {share:.0%}", 4, about(share, tol=SHARE_PP),
-              f"share of radio total_spots in daypart {dp}", share_of("radio_performance", "daypart", (dp,), "total_spots"),
+    out += [t(f"radio.daypart.{dp}", f"Radio daypart: {dp.replace('_', ' ')} {share:.0%}", 4,
+              about(share, tol=SHARE_PP),
+              f"share of radio total_spots in daypart {dp}", share_of("radio_performance", "daypart", (dp,),
+                                                                      "total_spots"),
               "share") for dp, share in RADIO_DAYPARTS.items()]
     return out
 
 
 def _context_targets() -> list[Target]:
     t = Target
-    out = [t(f"competitor.{name}", f"Competitor {name}: ~£{amount / 1e6:g}M annual", 4, about(amount, rel=SHARE_OF_VOICE_REL),
-             "sum of estimated_spend_gbp, channel total", competitor_annual(name), "gbp") for name, amount in COMPETITOR_ANNUAL.items()]
+    out = [t(f"competitor.{name}", f"Competitor {name}: ~£{amount / 1e6:g}M annual", 4,
+             about(amount, rel=SHARE_OF_VOICE_REL),
+             "sum of estimated_spend_gbp, channel total", competitor_annual(name), "gbp")
+           for name, amount in COMPETITOR_ANNUAL.items()]
     out += [
         t("competitor.not_biggest", "Our brand should be competitive but not the biggest spender", 4, below(1.0),
           "our raw spend total / the biggest competitor's annual total", ours_over_biggest_competitor, "number"),
         t("econ.bank_rate_start", "Bank rate: start 4.50%", 4, about(4.50, tol=0.05), "UK bank_rate_pct in January",
           uk_econ("bank_rate_pct", 1), "pct"),
-        t("econ.bank_rate_end", "Bank rate: declining to ~3.75% by Dec", 4, about(3.75, tol=0.25), "UK bank_rate_pct in December",
+        t("econ.bank_rate_end", "Bank rate: declining to ~3.75% by Dec", 4, about(3.75, tol=0.25),
+          "UK bank_rate_pct in December",
           uk_econ("bank_rate_pct", 12), "pct"),
         t("econ.bev_start", "BEV share: ~22% in Jan", 4, about(22, tol=2), "UK bev_market_share_pct in January",
           uk_econ("bev_market_share_pct", 1), "pct"),
-        t("econ.bev_end", "BEV share: trending toward 28% by Dec", 4, about(28, tol=2), "UK bev_market_share_pct in December",
+        t("econ.bev_end", "BEV share: trending toward 28% by Dec", 4, about(28, tol=2),
+          "UK bev_market_share_pct in December",
           uk_econ("bev_market_share_pct", 12), "pct"),
         t("econ.confidence", "Consumer confidence: -15 to -8 (improving slowly)", 4, between(-15, -8),
           "min … max of UK consumer_confidence_index", uk_econ("consumer_confidence_index"), "index"),
         t("econ.petrol", "Petrol: 140-155p/litre", 4, between(140, 155), "min … max of UK avg_petrol_price_ppl",
           uk_econ("avg_petrol_price_ppl"), "pence"),
-        t("econ.electricity", "Electricity: 24-28p/kWh", 4, between(24, 28), "min … max of UK avg_electricity_price_pkwh",
+        t("econ.electricity", "Electricity: 24-28p/kWh", 4, between(24, 28),
+          "min … max of UK avg_electricity_price_pkwh",
           uk_econ("avg_electricity_price_pkwh"), "pence"),
         t("econ.registrations", "SMMT total registrations: ~1.8M annual", 4,
           lambda w: about(w.markets["UK"].national_registrations_k * 1000, rel=0.10),
@@ -342,13 +366,15 @@ def _context_targets() -> list[Target]:
         t("econ.registration_peaks", "SMMT registrations seasonal (Mar and Sep peaks)", 4, equals("Mar, Sep"),
           "the two months with the most UK registrations", uk_registration_peaks, "text"),
         t("events.dealer_launch", "5 dealer launch events (Sep-Oct, major cities)", 4, between(5, 5),
-          "dealer_launch events starting Sep-Oct", count_of("events", event_type="dealer_launch", start_date=months(9, 10)), "count"),
+          "dealer_launch events starting Sep-Oct", count_of("events", event_type="dealer_launch",
+                                                            start_date=months(9, 10)), "count"),
         t("events.fleet", "2 fleet showcase events (Oct-Nov)", 4, between(2, 2), "fleet_event events starting Oct-Nov",
           count_of("events", event_type="fleet_event", start_date=months(10, 11)), "count"),
         t("events.press", "2 press launch events (Aug-Sep)", 4, between(2, 2), "press_event events starting Aug-Sep",
           count_of("events", event_type="press_event", start_date=months(8, 9)), "count"),
         t("events.goodwood", "Goodwood Festival of Speed: Jul 2025 (pre-launch reveal)", 4, at_least(1),
-          "events named *Goodwood* starting in July", count_of("events", event_name=contains("Goodwood"), start_date=months(7)), "count"),
+          "events named *Goodwood* starting in July", count_of("events", event_name=contains("Goodwood"),
+                                                               start_date=months(7)), "count"),
         t("events.christmas", "1 Christmas showcase (Dec, shopping centres)", 4, between(1, 1),
           "events named *Christmas* starting in December",
           count_of("events", event_name=contains("Christmas"), start_date=months(12)), "count"),
@@ -375,8 +401,8 @@ def _sales_targets() -> list[Target]:
     out += [t(f"sales.sale_type.{k}", f"Sale type: {k} {s:.0%}", 4, about(s, tol=_share_tol(s)),
               f"share of sales with sale_type {k}", share_of("vehicle_sales", "sale_type", (k,)), "share")
             for k, s in SALE_TYPES.items()]
-    out += [t(f"sales.finance.{k}", f"Finance: {k} {s:.0%}", 4, lambda w, k=k: about(w.sales.finance.get(k, 0.0),
-                                                                                      tol=_share_tol(w.sales.finance.get(k, 0.0))),
+    out += [t(f"sales.finance.{k}", f"Finance: {k} {s:.0%}", 4,
+              lambda w, k=k: about(w.sales.finance.get(k, 0.0), tol=_share_tol(w.sales.finance.get(k, 0.0))),
               f"share of sales with finance_type {k}", share_of("vehicle_sales", "finance_type", (k,)), "share")
             for k, s in (("pcp", 0.45), ("lease", 0.25), ("hp", 0.15), ("cash", 0.15))]
     out += [t(f"sales.colour.{k.replace(' ', '_')}", f"Colour: {k} ({s:.0%})", 4,
@@ -438,7 +464,8 @@ def _funnel_targets() -> list[Target]:
           below(1.0), "WON rate of leads created Jun-Aug / WON rate of leads created Sep-Oct",
           prelaunch_conversion_ratio, "number"),
         t("test_drives.no_show", "22% no-show rate", 4, about(0.22, tol=SHARE_PP),
-          "share of NO_SHOW among resolved bookings (COMPLETED, NO_SHOW, CANCELLED)", resolved_drive_share("NO_SHOW"), "share"),
+          "share of NO_SHOW among resolved bookings (COMPLETED, NO_SHOW, CANCELLED)", resolved_drive_share("NO_SHOW"),
+          "share"),
         t("test_drives.cancellation", "10% cancellation rate", 4, about(0.10, tol=SHARE_PP),
           "share of CANCELLED among resolved bookings", resolved_drive_share("CANCELLED"), "share"),
         t("test_drives.completion", "68% completion rate", 4, about(0.68, tol=SHARE_PP),
@@ -448,11 +475,13 @@ def _funnel_targets() -> list[Target]:
           share_of("test_drives", "sale_within_90_days", (True,), status="COMPLETED"), "share"),
         t("test_drives.feedback_mean", "Feedback score: mean 4.2", 4, about(4.2, tol=0.1), "mean feedback_score",
           mean_of("test_drives", "feedback_score"), "number"),
-        t("test_drives.feedback_std", "Feedback score: std 0.6", 4, about(0.6, tol=0.1), "standard deviation of feedback_score",
+        t("test_drives.feedback_std", "Feedback score: std 0.6", 4, about(0.6, tol=0.1),
+          "standard deviation of feedback_score",
           feedback_std, "number"),
         t("test_drives.weekend", "Weekend bookings: 45% of total", 4, about(0.45, tol=SHARE_PP),
           "share of bookings whose test_drive_date is a Saturday or Sunday", weekend_share, "share"),
-        t("test_drives.duration", "Duration: 30-60 minutes", 4, between(30, 60), "min … max duration_minutes of completed drives",
+        t("test_drives.duration", "Duration: 30-60 minutes", 4, between(30, 60),
+          "min … max duration_minutes of completed drives",
           span_of("test_drives", "duration_minutes", status="COMPLETED"), "minutes"),
         t("funnel.qualified_booking", "Test Drives Booked (45% of qualified leads)", 5, about(0.45, tol=SHARE_PP),
           "leads with a test drive / leads that reached QUALIFIED", qualified_booking, "share",
@@ -489,12 +518,14 @@ def _web_targets() -> list[Target]:
           "weekly correlation of social_paid sessions with Meta + TikTok spend",
           web_spend_correlation(("social_paid",), ("meta", "tiktok")), "number"),
         t("web.display_vs_dv360", "Display correlates with DV360 spend", 4, at_least(0.5),
-          "weekly correlation of display sessions with DV360 spend", web_spend_correlation(("display",), ("dv360",)), "number"),
+          "weekly correlation of display sessions with DV360 spend", web_spend_correlation(("display",),
+                                                                                           ("dv360",)), "number"),
         t("quickref.sessions", "Website Sessions (post-launch ~120K/month)", 5, about(120_000, rel=0.15),
-          "mean monthly sessions Sep-Dec, all markets", lambda d: float(web_monthly()(d).reindex([9, 10, 11, 12],
-                                                                                                fill_value=0).mean()), "count"),
+          "mean monthly sessions Sep-Dec, all markets",
+          lambda d: float(web_monthly()(d).reindex([9, 10, 11, 12], fill_value=0).mean()), "count"),
     ]
-    out += [t(f"web.device.{dev}", f"Device: {dev} {share:.0%}", 4, lambda w, dev=dev: about(w.consumers.device.get(dev, 0.0),
+    out += [t(f"web.device.{dev}", f"Device: {dev} {share:.0%}", 4, lambda w,
+              dev=dev: about(w.consumers.device.get(dev, 0.0),
                                                                                           tol=SHARE_PP),
               f"share of sessions on {dev}", share_of("website_analytics", "device", (dev,), "sessions"), "share")
             for dev, share in (("desktop", 0.35), ("mobile", 0.55), ("tablet", 0.10))]
@@ -504,13 +535,16 @@ def _web_targets() -> list[Target]:
 def _season_targets() -> list[Target]:
     t = Target
     out = [
-        t("season.peak_spend", "Seasonal pattern present: Sep-Oct should have highest activity (spend)", 4, equals("Sep, Oct"),
+        t("season.peak_spend", "Seasonal pattern present: Sep-Oct should have highest activity (spend)", 4,
+          equals("Sep, Oct"),
           "the two months with the most spend (all raw spend, periods spread over their days)",
           top_two_months(lambda d: d.monthly_spend), "text", 8),
         t("season.peak_sessions", "Seasonal pattern present: Sep-Oct should have highest activity (sessions)", 4,
-          equals("Sep, Oct"), "the two months with the most website sessions", top_two_months(web_monthly()), "text", 8),
+          equals("Sep, Oct"), "the two months with the most website sessions", top_two_months(web_monthly()), "text",
+          8),
     ]
-    out += [t(f"season.month.{MONTH_NAMES[m - 1]}", f"Seasonal multiplier {MONTH_NAMES[m - 1]} (normalised, decision 2)", 4,
+    out += [t(f"season.month.{MONTH_NAMES[m - 1]}",
+              f"Seasonal multiplier {MONTH_NAMES[m - 1]} (normalised, decision 2)", 4,
               normalised_multiplier(m), "the month's share of all raw spend vs multiplier / sum of multipliers (±20%)",
               month_spend_share(m), "share", 8) for m in range(1, 13)]
     out += [t(f"dates.{n}", "Date ranges: all files cover 2025-01-01 to 2025-12-31", 4, horizon_months,
@@ -525,10 +559,12 @@ def _season_targets() -> list[Target]:
 def _dealer_targets() -> list[Target]:
     return [
         Target("dealers.launch_count", "is_launch_dealer: True for ~15 dealers (London + major cities, open Sep 1)", 4,
-               about(15, tol=3), "UK dealers with is_launch_dealer", count_of("dealers", market="UK", is_launch_dealer=(True,)),
+               about(15, tol=3), "UK dealers with is_launch_dealer", count_of("dealers", market="UK",
+                                                                              is_launch_dealer=(True,)),
                "count"),
         Target("dealers.launch_opening", "Launch dealers = 2025-09-01", 4, at_least(1.0),
-               "share of UK launch dealers opening on the UK launch date", dealer_share(True, opens_on_launch), "share"),
+               "share of UK launch dealers opening on the UK launch date", dealer_share(True,
+                                                                                        opens_on_launch), "share"),
         Target("dealers.staggered", "Others staggered Sep-Nov 2025", 4, at_least(1.0),
                "share of other UK dealers opening in Sep-Nov", dealer_share(False, opens_sep_to_nov), "share"),
     ]
@@ -541,9 +577,11 @@ def _quick_reference_targets() -> list[Target]:
         winner = (f"budget.{channel}",) if channel else ("budget.total.plan",)
         for month, figure in ((9, sep), (1, jan)):
             out.append(Target(f"quickref.{MONTH_NAMES[month - 1].lower()}.{name}",
-                              f"Quick reference: {name} {MONTH_NAMES[month - 1]} ~£{figure:,}", 5, about(figure, rel=0.15),
+                              f"Quick reference: {name} {MONTH_NAMES[month - 1]} ~£{figure:,}", 5, about(figure,
+                                                                                                         rel=0.15),
                               f"{name} spend in {MONTH_NAMES[month - 1]} (periods spread over their days)",
-                              month_spend(channel, month), "gbp", yields_to=(*winner, f"season.month.{MONTH_NAMES[month - 1]}")))
+                              month_spend(channel, month), "gbp", yields_to=(*winner,
+                                                                             f"season.month.{MONTH_NAMES[month - 1]}")))
     return out
 
 
@@ -554,11 +592,14 @@ def _unmeasured_targets() -> list[Target]:
                                                            "campaign mix in the exports; it is a scenario input "
                                                            "(media.channels.*.daily_noise)"), "share"),
         Target("media.lag", "Ad spend -> website traffic (7-14 day lag digital, 1-3 day TV)", 4, between(0, 14),
-               "not measured from the files", not_measured("lags are scenario inputs (response.lag_days); their effect is "
-                                                           "measured causally by the truth module, not from correlations"),
+               "not measured from the files", not_measured("lags are scenario inputs (response.lag_days); their "
+                                                           "effect is "
+                                                           "measured causally by the truth module, not from "
+                                                           "correlations"),
                "number"),
         Target("pipeline.noise", "Add 20-30% unexplained variance (noise) to all relationships", 4, between(0.20, 0.30),
-               "not measured from the files", not_measured("unexplained variance is relative to a model; the truth module "
+               "not measured from the files", not_measured("unexplained variance is relative to a model; the truth "
+                                                           "module "
                                                            "and the MMM scorecard quantify it"), "share"),
     ]
 

@@ -73,7 +73,8 @@ def evaluate(targets: list[Target], data: RunData, baseline: bool) -> list[Targe
             goal = target.goal(data.world) if callable(target.goal) else target.goal
         except KeyError as exc:
             goal = equals(f"(the scenario has no {exc.args[0]!r})")
-            first.append(TargetResult(target, goal, None, UNMEASURED, False, ("not measured: no goal in this scenario",)))
+            first.append(TargetResult(target, goal, None, UNMEASURED, False,
+                                      ("not measured: no goal in this scenario",)))
             continue
         try:
             got = target.achieved(data)

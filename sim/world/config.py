@@ -132,8 +132,10 @@ class CampaignLine(Strict):
     end: dt.date | None = None
     until_days_after_launch: int | None = Field(None, ge=0, description="ends this many days after the market's launch")
     every_days: int = Field(1, ge=1, description="active one day in N (print insertions)")
-    breakdown: list[str] = Field(default_factory=lambda: [""], description="row dimension values (platform, keyword group, ...)")
-    attributes: dict[str, Any] = Field(default_factory=dict, description="reporting attributes (programme, station, city, ...)")
+    breakdown: list[str] = Field(default_factory=lambda: [""],
+                                 description="row dimension values (platform, keyword group, ...)")
+    attributes: dict[str, Any] = Field(default_factory=dict,
+                                       description="reporting attributes (programme, station, city, ...)")
 
 
 class ResponseConfig(Strict):
@@ -161,7 +163,8 @@ class ChannelConfig(Strict):
     budget_gbp: NonNeg
     markets: list[str]
     kind: Literal["digital", "traditional", "events"]
-    active: list[tuple[dt.date, dt.date]] = Field(default_factory=list, description="windows with spend; empty = all year")
+    active: list[tuple[dt.date, dt.date]] = Field(default_factory=list,
+                                                  description="windows with spend; empty = all year")
     flight_weeks: tuple[int, int] | None = Field(None, description="weeks on, weeks off inside the windows")
     flight_anchor: dt.date | None = Field(None, description="a Monday on which a flight starts")
     daily_noise: Prob = 0.15
@@ -169,7 +172,8 @@ class ChannelConfig(Strict):
     response: ResponseConfig
     delivery: dict[str, DeliveryRanges] = Field(default_factory=dict)
     campaigns: list[CampaignLine] = Field(default_factory=list)
-    extras: dict[str, Any] = Field(default_factory=dict, description="exporter-only attributes (stations, formats, ...)")
+    extras: dict[str, Any] = Field(default_factory=dict,
+                                   description="exporter-only attributes (stations, formats, ...)")
 
 
 class MediaConfig(Strict):
@@ -307,8 +311,11 @@ class EventConfig(Strict):
 class CalibrationConfig(Strict):
     """Free parameters tuned by `sim calibrate` against the extract's targets (written back here)."""
 
-    action_scale: dict[str, Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of all action intensity")
-    purchase_scale: dict[str, Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of purchase chances")
+    action_scale: dict[str,
+                       Annotated[float,
+                                 Field(gt=0)]] = Field(description="market -> multiplier of all action intensity")
+    purchase_scale: dict[str,
+                         Annotated[float, Field(gt=0)]] = Field(description="market -> multiplier of purchase chances")
     target_leads: int = Field(gt=0, description="leads in the year that `sim calibrate` aims at (extract: ~10,000)")
 
 
@@ -344,7 +351,8 @@ class World(Strict):
                 raise ValueError(f"markets.{key}.launch_date {m.launch_date} is outside the horizon {start}..{end}")
         for key, vm in self.models.items():
             if not start <= vm.available_from <= end:
-                raise ValueError(f"models.{key}.available_from {vm.available_from} is outside the horizon {start}..{end}")
+                raise ValueError(f"models.{key}.available_from {vm.available_from} is outside the horizon "
+                                 f"{start}..{end}")
         split = self.media.market_split
         if set(split) != set(self.markets) or abs(sum(split.values()) - 1) > 1e-6:
             raise ValueError(f"media.market_split must give every market a share summing to 1, got {split}")
@@ -354,7 +362,8 @@ class World(Strict):
                     raise ValueError(f"media.channels.{name}.markets: unknown market {mk!r}")
             for i, (a, b) in enumerate(ch.active):
                 if not (start <= a <= b <= end):
-                    raise ValueError(f"media.channels.{name}.active[{i}] = {a}..{b} is outside the horizon {start}..{end}")
+                    raise ValueError(f"media.channels.{name}.active[{i}] = {a}..{b} is outside the horizon "
+                                     f"{start}..{end}")
             for i, line in enumerate(ch.campaigns):
                 if line.model not in self.models:
                     raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
@@ -371,7 +380,8 @@ class World(Strict):
                 raise ValueError(f"dealers[{d.id}].market: unknown market {d.market!r}")
         for i, ev in enumerate(self.events):
             if not (start <= ev.start <= ev.end <= end):
-                raise ValueError(f"events[{i}] ({ev.name}) dates {ev.start}..{ev.end} are outside the horizon {start}..{end}")
+                raise ValueError(f"events[{i}] ({ev.name}) dates {ev.start}..{ev.end} are outside the horizon "
+                                 f"{start}..{end}")
         return self
 
     def dealer_opening(self, dealer: DealerConfig) -> dt.date:
@@ -418,7 +428,8 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    base = _resolve(scenario_path(parent) if not str(parent).endswith(".toml") else path.parent / parent, seen + (path,))
+    base = _resolve(scenario_path(parent) if not str(parent).endswith(".toml") else path.parent / parent,
+                    seen + (path,))
     return deep_merge(base, raw)
 
 

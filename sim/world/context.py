@@ -138,7 +138,8 @@ class CompetitorConfig(_Strict):
     def _full_mix(cls, mix: dict[str, float]) -> dict[str, float]:
         missing = [c for c in COMPETITOR_CHANNELS if c not in mix]
         if missing:
-            raise ValueError(f"channel_mix misses {missing}; give every channel of {list(COMPETITOR_CHANNELS)} (0 allowed)")
+            raise ValueError(f"channel_mix misses {missing}; give every channel of {list(COMPETITOR_CHANNELS)} (0 "
+                             f"allowed)")
         if abs(sum(mix.values()) - 1) > 1e-6:
             raise ValueError(f"channel_mix must sum to 1, got {sum(mix.values()):.4f}")
         return mix

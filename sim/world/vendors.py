@@ -59,7 +59,8 @@ class SlaMetric(Terms):
 
     measure: Measure
     owners: list[str] = Field(default_factory=list, description="owner values measured; empty = all rows")
-    target: float = Field(gt=0, description="contracted level; for *_delivery / availability the minimum delivered share of booked")
+    target: float = Field(gt=0, description="contracted level; for *_delivery / availability the minimum delivered "
+                                            "share of booked")
     cadence: Literal["monthly", "quarterly"]
 
 
@@ -202,7 +203,8 @@ class AgencyTerms(Contract):
     audits_per_year: int = Field(gt=0)
     audit_lookback_years: int = Field(gt=0)
     approved_exchanges: list[str] = Field(min_length=1)
-    report_business_days: tuple[int, int] = Field(description="range of business days after month end the report usually takes")
+    report_business_days: tuple[int, int] = Field(description="range of business days after month end the report "
+                                                              "usually takes")
 
     @model_validator(mode="after")
     def _kpis(self) -> AgencyTerms:
@@ -211,7 +213,8 @@ class AgencyTerms(Contract):
             raise ValueError(f"{self.file}: kpi_weights must sum to 1, got {total:.4f}")
         lo, hi = self.report_business_days
         if not 0 < lo <= hi:
-            raise ValueError(f"{self.file}: report_business_days must be 0 < low <= high, got {self.report_business_days}")
+            raise ValueError(f"{self.file}: report_business_days must be 0 < low <= high, got "
+                             f"{self.report_business_days}")
         return self
 
 
@@ -221,7 +224,8 @@ class VendorsConfig(Terms):
     client: Party
     trading_as: str
     market: str = Field(description="the market the vendors trade in (UK broadcasters, contractors, agency)")
-    reference_budget_gbp: dict[str, PositiveMoney] = Field(description="channel budget the commitments were written for")
+    reference_budget_gbp: dict[str,
+                               PositiveMoney] = Field(description="channel budget the commitments were written for")
     commitment_tolerance: Prob = Field(description="allowed |delivered in-term spend / scheduled share - 1|")
     itv: AirtimeContract
     sky: AirtimeContract
@@ -280,6 +284,7 @@ def scheduled_owner_shares(vendors: VendorsConfig, channel: str) -> dict[str, fl
         for line in contract.commitments.values():
             if line.channel == channel:
                 for owner in line.owners:
-                    scheduled[owner] = scheduled.get(owner, 0.0) + line.amount_gbp * line.in_year_share / len(line.owners)
+                    scheduled[owner] = scheduled.get(owner,
+                                                     0.0) + line.amount_gbp * line.in_year_share / len(line.owners)
     total = sum(scheduled.values())
     return {owner: value / total for owner, value in scheduled.items()} if total > 0 else {}

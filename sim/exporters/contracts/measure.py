@@ -58,7 +58,8 @@ def tv_weeks(tv: pd.DataFrame, vendors: VendorsConfig, owners: list[str],
     """Linear TV rows of ``owners`` by month, with booked GRPs at the deal CPP and delivered GRPs."""
     rows = tv[tv["broadcaster"].isin(owners)].copy()
     rows["booked_grps"] = [s / deal_cpp(vendors, b, d, p) for s, b, d, p in
-                           zip(rows["spend"], rows["broadcaster"], rows["daypart"], rows["programme_name"], strict=True)]
+                           zip(rows["spend"], rows["broadcaster"], rows["daypart"], rows["programme_name"],
+                               strict=True)]
     start = _dates(rows["date_week_start"])
     out = span_rows(rows, start, start + pd.Timedelta(days=TV_WEEK_DAYS - 1), window)
     for col in ("booked_grps", "grps", "spend"):

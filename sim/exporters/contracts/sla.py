@@ -248,7 +248,8 @@ def _report_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> lis
     out = []
     for period, grp in log.groupby("period", sort=True):
         worst = grp.loc[grp["business_days"].idxmax()]
-        listing = ", ".join(f"{pd.Period(m, freq='M'):%b} {d}" for m, d in zip(grp["year_month"], grp["business_days"], strict=True))
+        listing = ", ".join(f"{pd.Period(m, freq='M'):%b} {d}" for m,
+                            d in zip(grp["year_month"], grp["business_days"], strict=True))
         note = f"Monthly reports delivered after month end (business days): {listing}."
         if worst["business_days"] > metric.target:
             cause = worst["cause"] or "no cause recorded"
