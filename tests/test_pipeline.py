@@ -95,7 +95,7 @@ def daily_leads(first, last, per_day=3, sources=SOURCES, consumer0=0):
 def fate(room, lead):
     """What happened to a lead, without the numbering that depends on what else happened."""
     drives = [room.pipeline.drives[i] for i in lead.drives]
-    sales = [(s.day, s.dealer, s.model, s.transaction_price_gbp) for s in room.pipeline.sales if s.lead == lead.idx]
+    sales = [(s.day, s.dealer, s.model, s.terms.transaction_price_gbp) for s in room.pipeline.sales if s.lead == lead.idx]
     return (lead.model, lead.score, lead.contacted, lead.first_response_hours, lead.status, lead.status_day,
             tuple(room.paths[lead.idx]),
             tuple((d.dealer, d.booking_day, d.drive_day, d.status, d.sale_day) for d in drives), tuple(sales))
@@ -213,6 +213,6 @@ def test_a_won_lead_has_its_sale_at_list_price_less_discount():
     assert {lead.idx for lead in p.leads if lead.won} == set(sold) - {-1}
     prices = {(m, t.name): t.price_gbp for m, vm in room.world.models.items() for t in vm.trims}
     for s in p.sales:
-        assert s.list_price_gbp == prices[(s.model, s.trim)]
-        assert s.transaction_price_gbp == round(s.list_price_gbp * (1 - s.discount_pct / 100), 2)
-    assert any(s.discount_pct > 0 for s in p.sales)
+        assert s.terms.list_price_gbp == prices[(s.model, s.terms.trim)]
+        assert s.terms.transaction_price_gbp == round(s.terms.list_price_gbp * (1 - s.terms.discount_pct / 100), 2)
+    assert any(s.terms.discount_pct > 0 for s in p.sales)

@@ -80,6 +80,20 @@ class DriveRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SaleTerms:
+    """What a sale was worth and how it was paid (decided by :mod:`sim.engine.sales`)."""
+
+    trim: str
+    colour: str
+    list_price_gbp: float
+    discount_pct: float
+    transaction_price_gbp: float
+    finance_type: str
+    finance_term_months: int
+    postcode_area: str       # the customer's postcode area
+
+
+@dataclass(frozen=True, slots=True)
 class SaleRecord:
     idx: int
     day: int
@@ -93,14 +107,7 @@ class SaleRecord:
     drive: int | None        # the drive it followed
     consumer: int            # NO_CONSUMER for referred friends
     customer_region: str
-    customer_postcode_area: str
-    trim: str
-    colour: str
-    list_price_gbp: float
-    discount_pct: float
-    transaction_price_gbp: float
-    finance_type: str
-    finance_term_months: int
+    terms: SaleTerms
 
 
 @dataclass(frozen=True)

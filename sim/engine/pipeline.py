@@ -321,10 +321,7 @@ class Pipeline:
             idx=len(self.sales), day=day, market=market, dealer=dealer_id, model=model, lead=pending.lead,
             source=pending.source, sale_type=pending.sale_type, unit=pending.unit,
             drive=pending.drive.idx if pending.drive else None, consumer=consumer, customer_region=region,
-            customer_postcode_area=terms.postcode_area, trim=terms.trim, colour=terms.colour,
-            list_price_gbp=terms.list_price_gbp, discount_pct=terms.discount_pct,
-            transaction_price_gbp=terms.transaction_price_gbp, finance_type=terms.finance_type,
-            finance_term_months=terms.finance_term_months))
+            terms=terms))
         if lead is not None:
             lead.won = True
             self._set_status(lead, "WON", day)

@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 
 from sim.engine.draws import SALE_DRAWS, SaleDraw
+from sim.engine.log import SaleTerms
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
-
-
-@dataclass(frozen=True, slots=True)
-class SaleTerms:
-    trim: str
-    colour: str
-    list_price_gbp: float
-    discount_pct: float
-    transaction_price_gbp: float
-    finance_type: str
-    finance_term_months: int
-    postcode_area: str
 
 
 def _cdf(shares: list[float]) -> list[float]:

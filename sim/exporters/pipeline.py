@@ -183,21 +183,21 @@ def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.D
     dates = _date(world, [s.day for s in log.sales]) if log.sales else []
     rows = []
     for i, s in enumerate(log.sales):
-        d = dealers[s.dealer]
+        d, t = dealers[s.dealer], s.terms
         market = world.markets[s.market]
         rate = 1.0 if market.currency == "GBP" else world.run.eur_per_gbp
         rows.append({
             "sale_id": f"SL-{s.idx + 1:06d}", "sale_date": dates[i], "market": s.market,
             "dealer_id": d.id, "dealer_name": d.name, "dealer_region": d.region, "model": s.model,
-            "trim": s.trim, "colour": s.colour, "sale_type": s.sale_type,
-            "list_price_gbp": s.list_price_gbp, "transaction_price_gbp": s.transaction_price_gbp,
-            "discount_pct": s.discount_pct, "finance_type": s.finance_type,
-            "finance_term_months": s.finance_term_months, "lead_source": s.source,
+            "trim": t.trim, "colour": t.colour, "sale_type": s.sale_type,
+            "list_price_gbp": t.list_price_gbp, "transaction_price_gbp": t.transaction_price_gbp,
+            "discount_pct": t.discount_pct, "finance_type": t.finance_type,
+            "finance_term_months": t.finance_term_months, "lead_source": s.source,
             "days_from_lead": s.day - log.leads[s.lead].created if s.lead != NO_LEAD else None,
             "days_from_test_drive": s.day - log.drives[s.drive].drive_day if s.drive is not None else None,
-            "customer_postcode_area": s.customer_postcode_area,
+            "customer_postcode_area": t.postcode_area,
             "currency": market.currency,
-            "transaction_price_local": round(s.transaction_price_gbp * rate, 2),
+            "transaction_price_local": round(t.transaction_price_gbp * rate, 2),
         })
     return pd.DataFrame(rows)
 

@@ -63,7 +63,7 @@ def outcomes(world: World, log: EventLog) -> pd.DataFrame:
     add("test_drives", [td.drive_day for td in done])
     add("uk_test_drives", [td.drive_day for td in done if dealer_market[td.dealer] == home])
     add("units", [s.day for s in log.sales])
-    add("revenue_gbp", [s.day for s in log.sales], [s.transaction_price_gbp for s in log.sales])
+    add("revenue_gbp", [s.day for s in log.sales], [s.terms.transaction_price_gbp for s in log.sales])
     return out
 
 

@@ -30,15 +30,15 @@ Row numbers in messages are CSV line numbers (line 1 is the header).
 from sim.validate.goals import Goal, about, above, at_least, at_most, below, between, equals
 from sim.validate.report import REPORT_FILE, render, write_report
 from sim.validate.results import (
-                                  FAIL,
-                                  LOST,
-                                  PASS,
-                                  UNMEASURED,
-                                  CheckResult,
-                                  Target,
-                                  TargetResult,
-                                  ValidationReport,
-                                  enforced,
+    FAIL,
+    LOST,
+    PASS,
+    UNMEASURED,
+    CheckResult,
+    Target,
+    TargetResult,
+    ValidationReport,
+    enforced,
 )
 from sim.validate.tables import Measured, NotMeasurable, RunData
 from sim.validate.targets import TARGETS
