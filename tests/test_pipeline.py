@@ -95,7 +95,8 @@ def daily_leads(first, last, per_day=3, sources=SOURCES, consumer0=0):
 def fate(room, lead):
     """What happened to a lead, without the numbering that depends on what else happened."""
     drives = [room.pipeline.drives[i] for i in lead.drives]
-    sales = [(s.day, s.dealer, s.model, s.terms.transaction_price_gbp) for s in room.pipeline.sales if s.lead == lead.idx]
+    sales = [(s.day, s.dealer, s.model, s.terms.transaction_price_gbp)
+             for s in room.pipeline.sales if s.lead == lead.idx]
     return (lead.model, lead.score, lead.contacted, lead.first_response_hours, lead.status, lead.status_day,
             tuple(room.paths[lead.idx]),
             tuple((d.dealer, d.booking_day, d.drive_day, d.status, d.sale_day) for d in drives), tuple(sales))
