@@ -82,7 +82,16 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     from tqdm import tqdm
 
-    from sim.run import OutputError, check_writable, export_tables, simulate, write_output
+    from sim.run import (
+        MODEL_READY,
+        OutputError,
+        check_writable,
+        csv_bytes,
+        derived_to_keep,
+        export_tables,
+        simulate,
+        write_output,
+    )
 
     world = load_world(args.scenario, args.overrides, args.seed)
     out = args.out or Path("outputs") / world.name
@@ -107,11 +116,18 @@ def _run(args) -> int:
         write_report(reports[0], tmp)
         _charts(tmp, world)
 
+    verdicts = derived_to_keep(out, world, csv_bytes(tables[MODEL_READY]))
+    keep = tuple(name for name, verdict in verdicts.items() if verdict == "keep")
     try:
-        manifest = write_output(out, world, tables, documents, finalize)
+        manifest = write_output(out, world, tables, documents, finalize, keep=keep)
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if keep:
+        print(f"kept {', '.join(f'{k}/' for k in keep)} of the previous output: its provenance matches this run",
+              file=sys.stderr)
+    for verdict in (v for v in verdicts.values() if v != "keep"):
+        print(verdict, file=sys.stderr)
     if not args.quiet:
         _summary(out, manifest, tables)
     if not reports[0].ok:
@@ -146,13 +162,16 @@ def _summary(out: Path, manifest: dict, tables: dict) -> None:
 def _validate(args) -> int:
     import json
 
+    from sim.run import run_world
     from sim.validate import validate_dir, write_report
 
     scenario = args.scenario
     manifest = args.dir / "manifest.json"
-    if scenario is None and manifest.exists():
-        scenario = json.loads(manifest.read_text())["scenario"]
-    world = load_world(scenario or "baseline")
+    world = run_world(args.dir) if scenario is None else None
+    if world is None:
+        if scenario is None and manifest.exists():
+            scenario = json.loads(manifest.read_text())["scenario"]
+        world = load_world(scenario or "baseline")
     report = validate_dir(args.dir, world)
     write_report(report, args.dir)
     print(f"wrote {args.dir / 'validation_report.md'}")
@@ -178,6 +197,7 @@ def _truth(args) -> int:
     from tqdm import tqdm
 
     from sim.truth import compute_truth, default_executor, run_specs
+    from sim.world.provenance import provenance, write_provenance
 
     world = load_world(args.scenario, args.overrides, args.seed)
     out = (args.out or Path("outputs") / world.name) / "truth"
@@ -185,6 +205,7 @@ def _truth(args) -> int:
               file=sys.stderr) as bar, default_executor(args.workers) as pool:
         truth = compute_truth(world, pool, bar)
     truth.write(out)
+    write_provenance(out, provenance(world))
     print(f"wrote {out}/")
     print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]
           .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
@@ -193,6 +214,8 @@ def _truth(args) -> int:
 
 def _compare(args) -> int:
     from sim.recover import recover_run
+    from sim.run import model_ready_sha256, run_causal_hash, run_world
+    from sim.world.provenance import read_provenance, write_provenance
 
     world = load_world(args.scenario)
     run = args.out or Path("outputs") / world.name
@@ -201,6 +224,13 @@ def _compare(args) -> int:
             print(f"error: {need} is missing; run `sim run {world.name}` and `sim truth {world.name}` first",
                   file=sys.stderr)
             return 2
+    world = run_world(run) or world
+    truth = read_provenance(run / "truth") or {}
+    ran = run_causal_hash(run)
+    if truth.get("causal_sha256") is None or truth.get("causal_sha256") != ran:
+        print(f"error: {run / 'truth'} does not belong to the run in {run} (truth causal sha256 "
+              f"{truth.get('causal_sha256')}, run {ran}); run `sim truth` with the run's settings", file=sys.stderr)
+        return 2
     scenarios = []
     if args.against:
         other = args.against_out or Path("outputs") / load_world(args.against).name
@@ -210,6 +240,7 @@ def _compare(args) -> int:
 
     write_all(run, run / "recover" / "formats",
               population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
+    write_provenance(run / "recover", {**truth, "model_ready_sha256": model_ready_sha256(run)})
     print(result.summary.to_string(index=False))
     print(f"wrote {run / 'recover'}/")
     return 0

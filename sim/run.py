@@ -14,13 +14,19 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
 import sim
 from sim.engine.log import EventLog
 from sim.engine.model import LaunchModel
 from sim.exporters import export_tables
 from sim.schemas import columns
-from sim.world.config import World, config_hash
+from sim.world.config import ConfigError, World, config_hash
+from sim.world.provenance import causal_hash, file_sha256, read_provenance
+
+SCENARIO_FILE = "scenario.json"  # the resolved scenario that produced the folder
+MODEL_READY = "mmm/model_ready.csv"
+DERIVED = ("truth", "recover")  # folders computed from a run by `sim truth` and `sim compare`
 
 __all__ = ["OutputError", "check_writable", "csv_bytes", "export_tables", "simulate", "write_output"]
 
@@ -60,12 +66,15 @@ def check_writable(out_dir: Path) -> None:
 
 
 def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], documents: dict[str, str],
-                 finalize=None) -> dict:
+                 finalize=None, keep: tuple[str, ...] = ()) -> dict:
     """Write everything into a temporary sibling folder, then swap it into place.
 
     ``finalize(tmp)`` adds derived files (docs, validation report, charts) before the
     manifest is taken. The manifest hashes every file except the charts under ``report/``
-    (PNG bytes depend on the installed matplotlib, the data do not).
+    (PNG bytes depend on the installed matplotlib, the data do not). ``keep`` names derived
+    folders of the previous output (``truth``, ``recover``: see :func:`derived_to_keep`) that
+    are carried into the new one; they record their own provenance, so the manifest leaves
+    them out.
     """
     out_dir = Path(out_dir)
     check_writable(out_dir)
@@ -77,11 +86,16 @@ def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], d
             rows[rel] = len(df)
         for rel, text in sorted(documents.items()):
             _write(tmp / rel, text.encode("utf-8"))
+        resolved = json.dumps(world.model_dump(mode="json"), indent=2) + "\n"  # order matters: markets, channels
+        _write(tmp / SCENARIO_FILE, resolved.encode())
         if finalize is not None:
             finalize(tmp)
         manifest = {"package": "launch-sim", "version": sim.__version__, "scenario": world.name,
-                    "seed": world.run.seed, "config_sha256": config_hash(world), "files": _file_index(tmp, rows)}
+                    "seed": world.run.seed, "config_sha256": config_hash(world),
+                    "causal_sha256": causal_hash(world), "files": _file_index(tmp, rows)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        for name in keep:
+            shutil.copytree(out_dir / name, tmp / name)
         _swap(tmp, out_dir)
         return manifest
     except BaseException:
@@ -89,11 +103,59 @@ def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], d
         raise
 
 
+def derived_to_keep(out_dir: Path, world: World, model_ready: bytes) -> dict[str, str]:
+    """Which derived folders of the previous output still belong to this run, and why (or why not).
+
+    ``truth/`` belongs if it was computed for the same causal world; ``recover/`` if, besides,
+    it was fitted on byte-identical ``mmm/model_ready.csv``.
+    """
+    verdicts: dict[str, str] = {}
+    causal = causal_hash(world)
+    for name in DERIVED:
+        folder = Path(out_dir) / name
+        if not folder.is_dir():
+            continue
+        record = read_provenance(folder)
+        if record is None:
+            verdicts[name] = f"dropped {name}/: it records no provenance"
+        elif record.get("causal_sha256") != causal:
+            verdicts[name] = f"dropped {name}/: computed for another world (causal sha256 " \
+                             f"{str(record.get('causal_sha256'))[:12]}, this run {causal[:12]})"
+        elif name == "recover" and record.get("model_ready_sha256") != hashlib.sha256(model_ready).hexdigest():
+            verdicts[name] = f"dropped {name}/: fitted on another {MODEL_READY}"
+        else:
+            verdicts[name] = "keep"
+    return verdicts
+
+
+def run_world(out_dir: Path) -> World | None:
+    """The resolved world that produced an output folder (its scenario.json), if it has one."""
+    path = Path(out_dir) / SCENARIO_FILE
+    if not path.exists():
+        return None
+    try:
+        return World.model_validate(json.loads(path.read_text()))
+    except (ValueError, ValidationError) as exc:
+        raise ConfigError(f"{path}: not a valid resolved scenario ({str(exc).splitlines()[0]})") from None
+
+
+def run_causal_hash(out_dir: Path) -> str | None:
+    manifest = Path(out_dir) / "manifest.json"
+    try:
+        return json.loads(manifest.read_text()).get("causal_sha256")
+    except (OSError, ValueError):
+        return None
+
+
+def model_ready_sha256(out_dir: Path) -> str:
+    return file_sha256(Path(out_dir) / MODEL_READY)
+
+
 def _file_index(root: Path, rows: dict[str, int]) -> dict[str, dict]:
     files = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith("report/") or rel == "manifest.json":
+        if rel.startswith(("report/", *(f"{d}/" for d in DERIVED))) or rel == "manifest.json":
             continue
         data = path.read_bytes()
         entry = {"sha256": hashlib.sha256(data).hexdigest()}
