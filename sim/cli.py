@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -22,21 +23,22 @@ def _parser() -> argparse.ArgumentParser:
                          description="Run the scenario repeatedly, rescaling calibration.action_scale (to hit "
                          "calibration.target_leads) and calibration.purchase_scale (to hit sales.target_units), "
                          "and write the result into the scenario file.")
-    cal.add_argument("scenario", nargs="?", default="baseline")
-    cal.add_argument("--iterations", type=int, default=5)
+    cal.add_argument("scenario", nargs="?", default="baseline", help="the scenario to calibrate (default: baseline)")
+    cal.add_argument("--iterations", type=positive_int, default=5, help="runs of the scenario (default: 5)")
     cal.add_argument("--dry-run", action="store_true", help="print the result without writing the scenario file")
     tru = sub.add_parser("truth", help="true incremental effect, ROI and marginal ROI of every channel",
                          description="Run the plan, the all-media-off world and, per channel, the world without "
                          "it and with +10% spend (common random numbers, in parallel); write truth/ into the "
                          "scenario's output folder.")
     _world_arguments(tru)
-    tru.add_argument("--workers", type=int, help="processes (default: all cores)")
+    tru.add_argument("--workers", type=positive_int, help="processes (default: all cores)")
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
                           "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
                           "PyMC-Marketing and Meridian layouts under recover/formats/. Needs `sim run` and "
                           "`sim truth` first.")
-    cmp_.add_argument("scenario", nargs="?", default="baseline")
+    cmp_.add_argument("scenario", nargs="?", default="baseline",
+                      help="the scenario whose run is graded (default: baseline)")
     cmp_.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
     cmp_.add_argument("--against", help="a second scenario whose run (and truth) gives the scenario-change check, "
                       "e.g. `sim compare baseline --against double_tv`")
@@ -45,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
     return p
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _world_arguments(p: argparse.ArgumentParser) -> None:
@@ -57,8 +70,30 @@ def _world_arguments(p: argparse.ArgumentParser) -> None:
                    help="override a scenario key, e.g. --set media.channels.tv.budget_gbp=12000000 (repeatable)")
 
 
+class Interrupted(Exception):
+    """SIGTERM, turned into an exception so that temporary folders are removed on the way out."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Interrupted()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _command(args)
+    except KeyboardInterrupt:
+        print("interrupted; previous output untouched", file=sys.stderr)
+        return 130
+    except Interrupted:
+        print("terminated; previous output untouched", file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _command(args) -> int:
     try:
         if args.command == "run":
             return _run(args)
@@ -124,7 +159,7 @@ def _run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if keep:
-        print(f"kept {', '.join(f'{k}/' for k in keep)} of the previous output: its provenance matches this run",
+        print(f"kept {', '.join(f'{k}/' for k in keep)} of the previous output: their provenance matches this run",
               file=sys.stderr)
     for verdict in (v for v in verdicts.values() if v != "keep"):
         print(verdict, file=sys.stderr)
@@ -165,6 +200,9 @@ def _validate(args) -> int:
     from sim.run import run_world
     from sim.validate import validate_dir, write_report
 
+    if not args.dir.is_dir():
+        print(f"error: {args.dir} is not an output folder (it does not exist)", file=sys.stderr)
+        return 2
     scenario = args.scenario
     manifest = args.dir / "manifest.json"
     world = run_world(args.dir) if scenario is None else None
@@ -196,14 +234,14 @@ def _calibrate(args) -> int:
 def _truth(args) -> int:
     from tqdm import tqdm
 
-    from sim.truth import compute_truth, default_executor, run_specs
+    from sim.truth import compute_truth, run_specs
     from sim.world.provenance import provenance, write_provenance
 
     world = load_world(args.scenario, args.overrides, args.seed)
     out = (args.out or Path("outputs") / world.name) / "truth"
     with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
-              file=sys.stderr) as bar, default_executor(args.workers) as pool:
-        truth = compute_truth(world, pool, bar)
+              file=sys.stderr) as bar:
+        truth = compute_truth(world, progress=bar, workers=args.workers)
     truth.write(out)
     write_provenance(out, provenance(world))
     print(f"wrote {out}/")

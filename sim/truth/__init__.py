@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,9 +81,25 @@ def run_specs(world: World, channels: list[str]) -> list[RunSpec]:
     return specs
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to their parent, which stops them (no traceback from every worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def default_executor(workers: int | None = None) -> cf.Executor:
     # mesa 3.3 sets the start method to "spawn" on import; we choose it explicitly either way
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                  initializer=_ignore_interrupts)
+
+
+def stop(executor: cf.Executor) -> None:
+    """Stop at once: cancel what has not started and terminate the worker processes."""
+    processes = list(getattr(executor, "_processes", {}).values())  # ProcessPoolExecutor's workers
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
 
 
 @dataclass
@@ -102,13 +119,16 @@ class Truth:
 
 
 def compute_truth(world: World, executor: cf.Executor | None = None, progress=None,
-                  channels: list[str] | None = None) -> Truth:
-    """Truth for ``channels`` (default: every channel with spend), plus the all-off world."""
+                  channels: list[str] | None = None, workers: int | None = None) -> Truth:
+    """Truth for ``channels`` (default: every channel with spend), plus the all-off world.
+
+    Without ``executor``, the runs go to a process pool of ``workers`` (default: all cores) that
+    is stopped at once, workers terminated, if the computation is interrupted."""
     spend_plan = _plan_spend(world)
     channels = [c for c in (channels or list(spend_plan)) if spend_plan.get(c, 0) > 0]
     specs = run_specs(world, channels)
     own = executor is None
-    executor = executor or default_executor()
+    executor = executor or default_executor(workers)
     try:
         futures = [executor.submit(_simulate_outcomes, world, s) for s in specs]
         runs, spend = {}, {}
@@ -119,9 +139,12 @@ def compute_truth(world: World, executor: cf.Executor | None = None, progress=No
                 spend = sp
             if progress is not None:
                 progress.update(1)
-    finally:
+    except BaseException:
         if own:
-            executor.shutdown()
+            stop(executor)
+        raise
+    if own:
+        executor.shutdown()
     return _assemble(world, runs, spend, channels)
 
 

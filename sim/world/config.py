@@ -35,7 +35,7 @@ class ConfigError(ValueError):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _ordered(r: Range, name: str = "range") -> Range:
@@ -56,6 +56,11 @@ class RunConfig(Strict):
     def _dates(self) -> RunConfig:
         if self.end <= self.start:
             raise ValueError(f"end {self.end} must be after start {self.start}")
+        year = self.start.year
+        if (self.start, self.end) != (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+            raise ValueError(f"start..end = {self.start}..{self.end}: the horizon must be one calendar year "
+                             f"(YYYY-01-01..YYYY-12-31); multi-year and partial horizons are not supported yet "
+                             f"(every monthly series has 12 values)")
         return self
 
     @property
@@ -390,9 +395,14 @@ class World(Strict):
 
 # --------------------------------------------------------------------------- loading
 def scenario_path(name_or_path: str | Path) -> Path:
+    """A scenario file: a path to a ``.toml`` file, or a name looked up in ``scenarios/``.
+
+    A name is a name even where a folder of that name exists in the working directory."""
     p = Path(name_or_path)
-    if p.suffix == ".toml" or p.exists():
-        if not p.exists():
+    if p.is_dir() and len(p.parts) > 1:
+        raise ConfigError(f"scenario {str(name_or_path)!r} is a folder; give a scenario name or a .toml file")
+    if p.suffix == ".toml" or p.is_file():
+        if not p.is_file():
             raise ConfigError(f"scenario file not found: {p}")
         return p
     candidate = SCENARIO_DIR / f"{name_or_path}.toml"
@@ -428,8 +438,13 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
-    base = _resolve(scenario_path(parent) if not str(parent).endswith(".toml") else path.parent / parent,
-                    seen + (path,))
+    try:
+        parent_path = scenario_path(parent) if not str(parent).endswith(".toml") else path.parent / parent
+        if not parent_path.is_file():
+            raise ConfigError(f"scenario file not found: {parent_path}")
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: extends = {parent!r}: {exc}") from None
+    base = _resolve(parent_path, seen + (path,))
     return deep_merge(base, raw)
 
 

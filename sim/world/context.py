@@ -67,7 +67,7 @@ MonthWeights = Annotated[list[NonNeg], Field(min_length=MONTHS_PER_YEAR, max_len
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- configuration

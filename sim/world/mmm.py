@@ -24,7 +24,7 @@ DEFAULT_TARGETS = ["total_revenue", "uk_web_sessions", "uk_leads"]
 class RecoverConfig(BaseModel):
     """How the baseline MMM searches and regularises (all weekly units)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     targets: list[str] = Field(
         default_factory=lambda: list(DEFAULT_TARGETS),
@@ -86,7 +86,7 @@ class MMMConfig(BaseModel):
     """The ``[mmm]`` section: the analyst's assumptions for the weekly tables (not the simulation's
     true response)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kpi_market: str = Field(description="the market whose web sessions, leads and drives the weekly tables report "
                                         "(the extract's uk_* columns)")

@@ -40,7 +40,7 @@ def _seconds(clock: dt.time) -> int:
 
 
 class Convention(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- media exports

@@ -35,7 +35,7 @@ CEILING_MEASURES = frozenset({"frequency_cap", "report_timeliness"})
 
 
 class Terms(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Party(Terms):
