@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--against", help="a second scenario whose run (and truth) gives the scenario-change check, "
                       "e.g. `sim compare baseline --against double_tv`")
     cmp_.add_argument("--against-out", type=Path, help="output folder of the --against run (default: outputs/<it>/)")
+    _wait_argument(cmp_)
     val = sub.add_parser("validate", help="check an output folder against schemas, keys and the extract's targets")
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
@@ -68,6 +70,12 @@ def _world_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario key, e.g. --set media.channels.tv.budget_gbp=12000000 (repeatable)")
+    _wait_argument(p)
+
+
+def _wait_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", action="store_true",
+                   help="if another command is writing the output folder, wait for it instead of refusing")
 
 
 class Interrupted(Exception):
@@ -115,26 +123,24 @@ def _command(args) -> int:
 
 
 def _run(args) -> int:
-    from tqdm import tqdm
-
-    from sim.run import (
-        MODEL_READY,
-        OutputError,
-        check_writable,
-        csv_bytes,
-        derived_to_keep,
-        export_tables,
-        simulate,
-        write_output,
-    )
+    from sim.run import FolderLock, OutputError, check_writable
 
     world = load_world(args.scenario, args.overrides, args.seed)
     out = args.out or Path("outputs") / world.name
     try:
         check_writable(out)
+        with FolderLock(out, "sim run", args.wait):
+            return _run_into(args, world, out)
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _run_into(args, world, out: Path) -> int:
+    from tqdm import tqdm
+
+    from sim.run import MODEL_READY, csv_bytes, derived_to_keep, export_tables, simulate, write_output
+
     with tqdm(total=world.run.days, desc=f"simulating {world.name}", unit="day", disable=args.quiet,
               file=sys.stderr) as bar:
         log = simulate(world, bar)
@@ -153,11 +159,7 @@ def _run(args) -> int:
 
     verdicts = derived_to_keep(out, world, csv_bytes(tables[MODEL_READY]))
     keep = tuple(name for name, verdict in verdicts.items() if verdict == "keep")
-    try:
-        manifest = write_output(out, world, tables, documents, finalize, keep=keep)
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    manifest = write_output(out, world, tables, documents, finalize, keep=keep)
     if keep:
         print(f"kept {', '.join(f'{k}/' for k in keep)} of the previous output: their provenance matches this run",
               file=sys.stderr)
@@ -232,16 +234,31 @@ def _calibrate(args) -> int:
 
 
 def _truth(args) -> int:
+    from sim.run import FolderLock, OutputError, check_writable
+
+    world = load_world(args.scenario, args.overrides, args.seed)
+    run = args.out or Path("outputs") / world.name
+    out = run / "truth"
+    try:
+        check_writable(run)
+        if run.exists() and not os.access(run, os.W_OK):
+            raise OutputError(f"output folder is not writable: {run}")
+        with FolderLock(run, "sim truth", args.wait):
+            return _truth_into(world, out, args.workers)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _truth_into(world, out: Path, workers: int | None) -> int:
     from tqdm import tqdm
 
     from sim.truth import compute_truth, run_specs
     from sim.world.provenance import provenance, write_provenance
 
-    world = load_world(args.scenario, args.overrides, args.seed)
-    out = (args.out or Path("outputs") / world.name) / "truth"
     with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
               file=sys.stderr) as bar:
-        truth = compute_truth(world, progress=bar, workers=args.workers)
+        truth = compute_truth(world, progress=bar, workers=workers)
     truth.write(out)
     write_provenance(out, provenance(world))
     print(f"wrote {out}/")
@@ -251,12 +268,23 @@ def _truth(args) -> int:
 
 
 def _compare(args) -> int:
+    from sim.run import FolderLock, OutputError
+
+    world = load_world(args.scenario)
+    run = args.out or Path("outputs") / world.name
+    try:
+        with FolderLock(run, "sim compare", args.wait):
+            return _compare_in(args, world, run)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _compare_in(args, world, run: Path) -> int:
     from sim.recover import recover_run
     from sim.run import model_ready_sha256, run_causal_hash, run_world
     from sim.world.provenance import read_provenance, write_provenance
 
-    world = load_world(args.scenario)
-    run = args.out or Path("outputs") / world.name
     for need in (run / "mmm" / "model_ready.csv", run / "truth" / "channel_truth.csv"):
         if not need.exists():
             print(f"error: {need} is missing; run `sim run {world.name}` and `sim truth {world.name}` first",

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -55,8 +56,16 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+VIRTUAL_FILESYSTEMS = (Path("/proc"), Path("/sys"))  # the kernel's views: nothing of ours can be written there
+
+
 def check_writable(out_dir: Path) -> None:
-    parent = out_dir.resolve().parent
+    """Refuse, before any work, an output folder that cannot be written (OutputError)."""
+    resolved = out_dir.resolve()
+    for root in VIRTUAL_FILESYSTEMS:
+        if resolved == root or root in resolved.parents:
+            raise OutputError(f"output folder is under {root}, a kernel filesystem: {out_dir}")
+    parent = resolved.parent
     if not parent.exists():
         raise OutputError(f"output folder's parent does not exist: {parent}")
     if not os.access(parent, os.W_OK):
@@ -78,7 +87,9 @@ def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], d
     """
     out_dir = Path(out_dir)
     check_writable(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.resolve().parent))
+    remove_leftovers(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.resolve().parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; the folder gets what the umask gives any folder
     try:
         rows = {}
         for rel, df in sorted(tables.items()):
@@ -167,6 +178,81 @@ def _file_index(root: Path, rows: dict[str, int]) -> dict[str, dict]:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc: the signal check is all we have
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the temporary siblings (``.<name>.tmp-<pid>-*``, ``.<name>.old-<pid>``) that a killed
+    run into ``out_dir`` left behind: only ours, and only those of processes no longer alive."""
+    out_dir = Path(out_dir).resolve()
+    removed = []
+    for kind in ("tmp", "old"):
+        for path in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
+            pid = path.name[len(f".{out_dir.name}.{kind}-"):].split("-")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+class FolderLock:
+    """An exclusive lock on an output folder: ``.<name>.lock`` beside it holds the pid and the
+    command of its holder. A second run into the same folder refuses (or, with ``wait``, waits);
+    a lock whose holder is no longer alive is taken over."""
+
+    def __init__(self, out_dir: Path, command: str, wait: bool = False, poll_seconds: float = 0.5):
+        out_dir = Path(out_dir).resolve()
+        self.path = out_dir.with_name(f".{out_dir.name}.lock")
+        self.command, self.wait, self.poll = command, wait, poll_seconds
+
+    def holder(self) -> tuple[int, str] | None:
+        try:
+            pid, _, command = self.path.read_text().partition(" ")
+            return int(pid), command.strip()
+        except (OSError, ValueError):
+            return None
+
+    def __enter__(self) -> FolderLock:
+        while True:
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                held = self.holder()
+                if held is None or not _pid_alive(held[0]):
+                    self.path.unlink(missing_ok=True)  # stale: its holder is gone
+                    continue
+                if not self.wait:
+                    raise OutputError(f"output folder is in use by pid {held[0]} ({held[1]}); lock file "
+                                      f"{self.path} (use --wait to wait for it)") from None
+                time.sleep(self.poll)
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(f"{os.getpid()} {self.command}\n")
+            return self
+
+    def __exit__(self, *exc) -> None:
+        held = self.holder()
+        if held is not None and held[0] == os.getpid():
+            self.path.unlink(missing_ok=True)
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:
