@@ -14,6 +14,11 @@ sales targets are).
 
 Fleet sales do not use purchase_scale, so the factor acts on the retail paths only. The run
 is deterministic, so the procedure (and what it writes) is reproducible.
+
+The search stops at a fixed point: once every market's leads and units are within
+:data:`TOLERANCE` of their targets, the values that produced them are the result, so a
+calibrated scenario stays as it is (a simulated count moves in whole leads and units, so an
+exact hit is not to be had).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import tomlkit
 
 from sim.engine.model import LaunchModel
 from sim.world.config import World, load_world, scenario_path
+
+TOLERANCE = 0.01  # relative: leads and units of every market within 1% of their targets
 
 
 @dataclass
@@ -41,6 +48,8 @@ def calibrate(scenario: str = "baseline", iterations: int = 5, damping: float = 
     world = load_world(scenario)
     action = dict(world.calibration.action_scale)
     purchase = dict(world.calibration.purchase_scale)
+    targets = world.sales.target_units
+    lead_targets = {m: world.calibration.target_leads * targets[m] / sum(targets.values()) for m in world.markets}
     steps = []
     for it in range(iterations):
         w = _with(world, action, purchase)
@@ -54,14 +63,16 @@ def calibrate(scenario: str = "baseline", iterations: int = 5, damping: float = 
         steps.append(CalibrationStep(it, leads, units, dict(action), dict(purchase)))
         if progress is not None:
             progress(steps[-1])
-        targets = world.sales.target_units
-        share = {m: targets[m] / sum(targets.values()) for m in world.markets}
-        action = {m: round(v * (world.calibration.target_leads * share[m] / max(leads[m], 1)) ** damping, 4)
-                  for m, v in action.items()}
-        purchase = {m: round(v * (world.sales.target_units[m] / max(units[m], 1)) ** damping, 4)
-                    for m, v in purchase.items()}
-    steps.append(CalibrationStep(iterations, {}, {}, action, purchase))
+        if _within(leads, lead_targets) and _within(units, targets):
+            break  # a fixed point: these values hit the targets
+        action = {m: round(v * (lead_targets[m] / max(leads[m], 1)) ** damping, 4) for m, v in action.items()}
+        purchase = {m: round(v * (targets[m] / max(units[m], 1)) ** damping, 4) for m, v in purchase.items()}
+    steps.append(CalibrationStep(len(steps), {}, {}, action, purchase))
     return steps
+
+
+def _within(achieved: dict[str, int], targets: dict[str, float]) -> bool:
+    return all(abs(achieved[m] / targets[m] - 1) <= TOLERANCE for m in targets)
 
 
 def _with(world: World, action: dict, purchase: dict) -> World:

@@ -24,39 +24,43 @@ def _parser() -> argparse.ArgumentParser:
                          description="Run the scenario repeatedly, rescaling calibration.action_scale (to hit "
                          "calibration.target_leads) and calibration.purchase_scale (to hit sales.target_units), "
                          "and write the result into the scenario file.")
-    cal.add_argument("scenario", nargs="?", default="baseline", help="the scenario to calibrate (default: baseline)")
-    cal.add_argument("--iterations", type=positive_int, default=5, help="runs of the scenario (default: 5)")
+    cal.add_argument("scenario", nargs="?", default="baseline",
+                     help="a scenario name in scenarios/ or a path to a .toml file (default: baseline)")
+    cal.add_argument("--iterations", type=_positive_int, default=5,
+                     help="most runs of the scenario; stops early once the targets are met (default: 5)")
     cal.add_argument("--dry-run", action="store_true", help="print the result without writing the scenario file")
     tru = sub.add_parser("truth", help="true incremental effect, ROI and marginal ROI of every channel",
                          description="Run the plan, the all-media-off world and, per channel, the world without "
                          "it and with +10% spend (common random numbers, in parallel); write truth/ into the "
                          "scenario's output folder.")
     _world_arguments(tru)
-    tru.add_argument("--workers", type=positive_int, help="processes (default: all cores)")
+    tru.add_argument("--workers", type=_positive_int, help="processes (default: all cores)")
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
                           "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
                           "PyMC-Marketing and Meridian layouts under recover/formats/. Needs `sim run` and "
                           "`sim truth` first.")
     cmp_.add_argument("scenario", nargs="?", default="baseline",
-                      help="the scenario whose run is graded (default: baseline)")
+                      help="the scenario whose run is fitted and scored (default: baseline)")
     cmp_.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
     cmp_.add_argument("--against", help="a second scenario whose run (and truth) gives the scenario-change check, "
                       "e.g. `sim compare baseline --against double_tv`")
     cmp_.add_argument("--against-out", type=Path, help="output folder of the --against run (default: outputs/<it>/)")
     _wait_argument(cmp_)
-    val = sub.add_parser("validate", help="check an output folder against schemas, keys and the extract's targets")
+    val = sub.add_parser("validate", help="check an output folder against schemas, keys and the extract's targets",
+                         description="Check the output folder DIR of a run and rewrite DIR/validation_report.md; "
+                         "print the verdict summary.")
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
     return p
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: an integer of at least 1."""
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -123,9 +127,11 @@ def _command(args) -> int:
 
 
 def _run(args) -> int:
+    from sim.engine.model import check_memory
     from sim.run import FolderLock, OutputError, check_writable
 
     world = load_world(args.scenario, args.overrides, args.seed)
+    check_memory(world)
     out = args.out or Path("outputs") / world.name
     try:
         check_writable(out)
@@ -167,6 +173,7 @@ def _run_into(args, world, out: Path) -> int:
         print(verdict, file=sys.stderr)
     if not args.quiet:
         _summary(out, manifest, tables)
+        print(f"\n{reports[0].summary()}\n{reports[0].enforcement}")
     if not reports[0].ok:
         print(f"validation failed: see {out / 'validation_report.md'}", file=sys.stderr)
         return 1
@@ -203,7 +210,8 @@ def _validate(args) -> int:
     from sim.validate import validate_dir, write_report
 
     if not args.dir.is_dir():
-        print(f"error: {args.dir} is not an output folder (it does not exist)", file=sys.stderr)
+        what = "is not a folder" if args.dir.exists() else "does not exist"
+        print(f"error: output folder {args.dir} {what}; give the folder a `sim run` wrote", file=sys.stderr)
         return 2
     scenario = args.scenario
     manifest = args.dir / "manifest.json"
@@ -214,26 +222,32 @@ def _validate(args) -> int:
         world = load_world(scenario or "baseline")
     report = validate_dir(args.dir, world)
     write_report(report, args.dir)
-    print(f"wrote {args.dir / 'validation_report.md'}")
+    print(f"{report.summary()}\n{report.enforcement}\nwrote {args.dir / 'validation_report.md'}")
     return 0 if report.ok else 1
 
 
 def _calibrate(args) -> int:
-    from sim.calibrate import calibrate, write_calibration
+    from sim.calibrate import TOLERANCE, calibrate, write_calibration
+    from sim.engine.model import check_memory
 
     def show(step) -> None:
         print(f"iteration {step.iteration}: leads " + ", ".join(f"{m} {n:,d}" for m, n in step.leads.items())
               + "; units " + ", ".join(f"{m} {u:,d}" for m, u in step.units.items()), file=sys.stderr)
 
+    world = load_world(args.scenario)
+    check_memory(world)
     steps = calibrate(args.scenario, args.iterations, progress=show)
     final = steps[-1]
     print(f"action_scale = {final.action_scale}\npurchase_scale = {final.purchase_scale}")
-    if not args.dry_run:
+    if (final.action_scale, final.purchase_scale) == (world.calibration.action_scale, world.calibration.purchase_scale):
+        print(f"already calibrated (leads and units within {TOLERANCE:.0%} of their targets): scenario file unchanged")
+    elif not args.dry_run:
         print(f"wrote {write_calibration(args.scenario, final.action_scale, final.purchase_scale)}")
     return 0
 
 
 def _truth(args) -> int:
+    from sim.engine.model import check_memory
     from sim.run import FolderLock, OutputError, check_writable
 
     world = load_world(args.scenario, args.overrides, args.seed)
@@ -243,6 +257,7 @@ def _truth(args) -> int:
         check_writable(run)
         if run.exists() and not os.access(run, os.W_OK):
             raise OutputError(f"output folder is not writable: {run}")
+        check_memory(world, runs_at_once=args.workers or os.cpu_count() or 1)
         with FolderLock(run, "sim truth", args.wait):
             return _truth_into(world, out, args.workers)
     except OutputError as exc:
@@ -308,6 +323,9 @@ def _compare_in(args, world, run: Path) -> int:
               population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
     write_provenance(run / "recover", {**truth, "model_ready_sha256": model_ready_sha256(run)})
     print(result.summary.to_string(index=False))
+    if len(result.scenarios):
+        print(f"\nscenario change {world.name} -> {args.against}: the MMM's predicted effect against the simulated one")
+        print(result.scenarios.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(f"wrote {run / 'recover'}/")
     return 0
 

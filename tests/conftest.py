@@ -1,9 +1,12 @@
-"""Shared fixtures, defined once: the baseline world as loaded, and one small simulated world
-per session (a 20k-consumer baseline) with its model and exported tables."""
+"""Shared fixtures, defined once: the baseline world as loaded, one small simulated world per
+session (a 20k-consumer baseline) with its model and exported tables, and the command line."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +14,7 @@ from sim.run import export_tables, simulate
 from sim.world.config import World, load_world
 
 SMALL_POPULATION = 20_000
+REPO = Path(__file__).resolve().parents[1]
 
 
 def small_baseline(*overrides: str, population: int = SMALL_POPULATION) -> World:
@@ -44,3 +48,11 @@ def small_log(small_world):
 def small_tables(small_world, small_log):
     tables, documents = export_tables(small_world, small_log)
     return tables, documents
+
+
+@pytest.fixture(scope="session")
+def sim_cli() -> Callable[..., subprocess.CompletedProcess]:
+    """Run ``python -m sim ARGS`` as a user would (in the repository unless ``cwd`` says otherwise)."""
+    def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True)
+    return run

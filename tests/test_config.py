@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from sim.world.config import ConfigError, load_world
+from sim.world.config import SCENARIO_DIR, ConfigError, changes_from_baseline, load_world, scenario_path
 
 
 def test_baseline_loads_with_extract_budgets():
@@ -57,29 +53,66 @@ def test_unknown_scenario():
         load_world("no_such_scenario")
 
 
-def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def test_cli_bad_input_writes_nothing(tmp_path):
+def test_cli_bad_input_writes_nothing(tmp_path, sim_cli):
     out = tmp_path / "out"
-    r = _cli("run", "--out", str(out), "--set", "media.channels.tv.budget_gbp=-1", cwd=Path(__file__).parent.parent)
+    r = sim_cli("run", "--out", str(out), "--set", "media.channels.tv.budget_gbp=-1")
     assert r.returncode == 2
     assert "media.channels.tv.budget_gbp" in r.stderr
     assert not out.exists()
 
 
-def test_cli_bad_input_leaves_existing_output_untouched(tmp_path):
+def test_cli_bad_input_leaves_existing_output_untouched(tmp_path, sim_cli):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run")
-    r = _cli("run", "--out", str(out), "--set", "run.end=2024-01-01", cwd=Path(__file__).parent.parent)
+    r = sim_cli("run", "--out", str(out), "--set", "run.end=2024-01-01")
     assert r.returncode == 2
     assert (out / "keep.txt").read_text() == "previous run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-def test_cli_missing_parent_folder(tmp_path):
-    r = _cli("run", "--out", str(tmp_path / "nope" / "out"), cwd=Path(__file__).parent.parent)
+def test_cli_missing_parent_folder(tmp_path, sim_cli):
+    r = sim_cli("run", "--out", str(tmp_path / "nope" / "out"))
     assert r.returncode == 2
     assert "does not exist" in r.stderr
+
+
+@pytest.mark.parametrize("override", ["run.start=2024-01-01", "run.end=2026-12-31", "run.end=2025-06-30"])
+def test_a_horizon_other_than_calendar_2025_is_refused_at_load(override):
+    with pytest.raises(ConfigError, match="only 2025 is supported until multi-year horizons land") as err:
+        load_world("baseline", [override])
+    assert "run.start = " in str(err.value) and "run.end = " in str(err.value)
+    assert override.split("=")[1] in str(err.value)
+
+
+def test_a_non_finite_number_is_refused_anywhere_even_in_a_free_form_table(tmp_path):
+    p = tmp_path / "odd.toml"
+    p.write_text('extends = "baseline"\n[media.channels.tv.extras]\nreach_cap = -inf\n')
+    with pytest.raises(ConfigError, match=r"media\.channels\.tv\.extras\.reach_cap = -inf: must be a finite number"):
+        load_world(p)
+
+
+@pytest.mark.parametrize("parent, fragment", [
+    ("no_such_scenario", "unknown scenario 'no_such_scenario'"),
+    ("missing.toml", "scenario file not found"),
+])
+def test_an_extends_of_something_missing_names_the_file_and_its_extends(tmp_path, parent, fragment):
+    p = tmp_path / "child.toml"
+    p.write_text(f'extends = "{parent}"\n')
+    with pytest.raises(ConfigError) as err:
+        load_world(p)
+    assert f'{p}: extends = "{parent}": ' in str(err.value) and fragment in str(err.value)
+
+
+def test_a_folder_named_like_a_scenario_does_not_shadow_it(tmp_path, monkeypatch):
+    (tmp_path / "baseline").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert scenario_path("baseline") == SCENARIO_DIR / "baseline.toml"
+    with pytest.raises(ConfigError, match="'baseline/' is a folder"):
+        scenario_path("baseline/")
+
+
+def test_the_calibrated_baseline_is_the_baseline_as_written_with_any_seed():
+    assert changes_from_baseline(load_world("baseline", seed=7)) == []
+    assert changes_from_baseline(load_world("baseline", ["run.population=20000"])) == [
+        "run.population 20000 instead of 150000"]

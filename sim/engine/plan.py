@@ -214,6 +214,11 @@ def _daily_budget(world: World, ch: ChannelConfig, name: str, market: str, budge
     return budget * w / total if total > 0 else np.zeros(len(days))
 
 
+PLAN_COLUMNS = {"date": "datetime64[ns]", "channel": object, "market": object, "line_id": object,
+                "breakdown": object, "spend": float, "model": object, "kind": object, "objective": object,
+                "region": object, "attributes": object, "campaign_name": object, "campaign_id": object}
+
+
 def build_plan(world: World, streams: Streams) -> pd.DataFrame:
     """Every (day, line, breakdown) with spend > 0, as one long table."""
     days = day_index(world)
@@ -226,6 +231,8 @@ def build_plan(world: World, streams: Streams) -> pd.DataFrame:
                 continue
             frames.append(_allocate(world, ch, name, market, budget, mine, days, streams))
     frames = [f for f in frames if len(f)]
+    if not frames:  # a world without media spend: an empty plan of the same columns
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PLAN_COLUMNS.items()})
     plan = pd.concat(frames, ignore_index=True)
     return plan.sort_values(["date", "channel", "market", "line_id", "breakdown"], kind="stable").reset_index(drop=True)
 

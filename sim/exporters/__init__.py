@@ -17,6 +17,7 @@ import pandas as pd
 from sim.engine.log import EventLog
 from sim.exporters import context, digital, mmm, pipeline, traditional
 from sim.exporters.contracts import render_contracts, sla_tracking
+from sim.schemas import columns
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
 
@@ -50,6 +51,11 @@ def export_media(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame |
     return {name: table(world, delivered, outcomes, rng_for(name)) for name, table in MEDIA_TABLES.items()}
 
 
+def _declared(name: str, table: pd.DataFrame) -> pd.DataFrame:
+    """A table built from no records has no columns either: give it its declared ones (a header, no rows)."""
+    return table if len(table.columns) else pd.DataFrame(columns=columns(name))
+
+
 def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Every raw and mmm table (keyed by relative path), and the contract documents, of one world."""
     streams = Streams(world.run.seed)
@@ -58,7 +64,7 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
         return streams.generator(Stream.EXPORT, name)
 
     raw = export_media(world, log.media, platform_outcomes(log), rng_for)
-    raw.update({name: table(world, log, rng_for(name)) for name, table in LOG_TABLES.items()})
+    raw.update({name: _declared(name, table(world, log, rng_for(name))) for name, table in LOG_TABLES.items()})
     raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)
     contracts = render_contracts(world, raw)

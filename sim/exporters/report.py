@@ -160,9 +160,10 @@ def monthly_spend(weekly_spend: pd.DataFrame) -> pd.Series:
 
 def seasonality_table(weekly_spend: pd.DataFrame, multipliers: Sequence[float] | None) -> pd.DataFrame:
     """Monthly spend, its index (mean month = 1) and the configured multipliers on the same scale."""
-    spend = monthly_spend(weekly_spend)
-    table = pd.DataFrame({"month": MONTH_LABELS, "spend_gbp": spend.to_numpy(),
-                          "spend_index": spend.to_numpy() * len(spend) / spend.sum()})
+    spend = monthly_spend(weekly_spend).to_numpy()
+    # a world without media spend has no spend pattern: its index is undefined (NaN, not drawn)
+    index = spend * len(spend) / spend.sum() if spend.sum() > 0 else np.full(len(spend), np.nan)
+    table = pd.DataFrame({"month": MONTH_LABELS, "spend_gbp": spend, "spend_index": index})
     if multipliers is not None:
         m = np.asarray(multipliers, dtype=float)
         if len(m) != len(MONTH_LABELS):

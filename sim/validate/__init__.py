@@ -16,8 +16,9 @@ a row of :data:`~sim.validate.targets.TARGETS`: the extract's words, its priorit
 (:mod:`~sim.validate.measures`, :mod:`~sim.validate.funnel`, :mod:`~sim.validate.consistency`).
 A lower-priority target that fails while a target it conflicts with holds is labelled
 *lost-to-higher-priority*, never hidden. Priorities 1 and 2 make the report fail
-(``report.ok``); for a scenario other than the baseline only priority 1 is enforced, since
-its targets (counts, rates) describe the baseline world.
+(``report.ok``) for the calibrated baseline (the baseline scenario with nothing changed but
+the seed); for any other world (another scenario, a smaller population, another budget) only
+priority 1 is enforced, since the targets (counts, rates) describe the calibrated baseline.
 
 The modules, in the order they depend on each other: formatting, goals, tables (reading a
 folder, :class:`RunData`), results, the measures, targets, checks, verdicts (running it all:

@@ -62,9 +62,10 @@ def response_quantile(q: float) -> Callable[[RunData], float]:
 def lead_score_correlation(d: RunData) -> float:
     leads = d.table("leads")
     won = (leads["lead_status"] == "WON").astype(float)
-    if won.std() == 0 or leads["lead_score"].astype(float).std() == 0:
-        raise NotMeasurable("constant lead score or outcome")
-    return float(np.corrcoef(leads["lead_score"].astype(float), won)[0, 1])
+    score = leads["lead_score"].astype(float)
+    if not (won.std() > 0 and score.std() > 0):  # NaN with fewer than two leads
+        raise NotMeasurable("constant lead score or outcome, or fewer than two leads")
+    return float(np.corrcoef(score, won)[0, 1])
 
 
 def prelaunch_conversion_ratio(d: RunData) -> float:

@@ -86,6 +86,16 @@ def count_of(table: str, **where: Any) -> Callable[[RunData], int]:
     return lambda d: len(rows_where(d.table(table), where))
 
 
+def most_on_one_day(table: str, column: str) -> Callable[[RunData], int]:
+    """The largest number of distinct ``column`` values on one date."""
+    def measure(d: RunData) -> int:
+        df = d.table(table)
+        if df.empty:
+            raise NotMeasurable("no rows")
+        return int(df.groupby("date")[column].nunique().max())
+    return measure
+
+
 def mode_of(table: str, cols: tuple[str, ...], **where: Any) -> Callable[[RunData], str]:
     """The most frequent combination of ``cols`` (ties broken alphabetically)."""
     def measure(d: RunData) -> str:

@@ -94,8 +94,7 @@ def render(report: ValidationReport) -> str:
     head = [
         f"# Validation report: scenario `{report.scenario}`", "",
         f"**Result: {'PASS' if report.ok else 'FAIL'}** - {len(report.failures)} enforced failures. "
-        + ("Baseline scenario: priorities 1 and 2 are enforced." if report.baseline
-           else "Not the baseline: only priority-1 invariants are enforced; the other targets are reported."), "",
+        + report.enforcement, "",
         f"Targets: {counts[PASS]} pass, {counts[FAIL]} fail, {counts[LOST]} lost to a higher priority, "
         f"{counts[UNMEASURED]} not measured. Line numbers are CSV lines (line 1 is the header).", "",
     ]

@@ -2,7 +2,8 @@
 
 Verdicts: ``pass``, ``fail``, ``lost-to-higher-priority`` (a lower-priority target that misses
 while a higher-priority target it conflicts with holds) and ``not measured``. Priorities 1
-and 2 make the report fail for the baseline; elsewhere only priority 1 (spec README decision 6).
+and 2 make the report fail for the calibrated baseline; elsewhere only priority 1 (spec README
+decision 6).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class ValidationReport:
     out_dir: Path
     scenario: str
     baseline: bool
+    changes: tuple[str, ...] = ()  # how a run named baseline departs from the calibrated one
     checks: list[CheckResult] = field(default_factory=list)
     targets: list[TargetResult] = field(default_factory=list)
 
@@ -89,6 +91,18 @@ class ValidationReport:
         counts = {v: sum(r.verdict == v for r in self.targets) for v in (PASS, FAIL, LOST, UNMEASURED)}
         return (f"validation {'PASS' if self.ok else 'FAIL'}: {len(self.failures)} enforced failures; targets "
                 f"{counts[PASS]} pass, {counts[FAIL]} fail, {counts[LOST]} {LOST}, {counts[UNMEASURED]} {UNMEASURED}")
+
+
+    @property
+    def enforcement(self) -> str:
+        """Which priorities make the report fail, and why (one sentence)."""
+        if self.baseline:
+            return "Baseline scenario: priorities 1 and 2 are enforced."
+        reported = "only priority-1 invariants are enforced; the other targets are reported."
+        if not self.changes:
+            return f"Not the baseline: {reported}"
+        more = f"; {len(self.changes) - 3} more" if len(self.changes) > 3 else ""
+        return f"Not the calibrated baseline ({'; '.join(self.changes[:3])}{more}): {reported}"
 
 
 def enforced(priority: int, baseline: bool) -> bool:

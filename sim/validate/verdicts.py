@@ -40,6 +40,7 @@ from sim.validate.results import (
 )
 from sim.validate.tables import Measured, NotMeasurable, RunData, read_table, schema_problems
 from sim.validate.targets import TARGETS
+from sim.world.config import changes_from_baseline
 
 if TYPE_CHECKING:
     from sim.world.config import World
@@ -98,12 +99,15 @@ def evaluate(targets: list[Target], data: RunData, baseline: bool) -> list[Targe
 def validate_dir(out_dir: Path, world: World, *, baseline: bool | None = None) -> ValidationReport:
     """Validate the output folder ``out_dir`` of a run of ``world``.
 
-    ``baseline`` (default: the scenario is named "baseline") decides whether priority-2 totals
-    are enforced; the extract's counts and rates describe the baseline world only.
+    ``baseline`` decides whether priority-2 totals are enforced. By default they are for the
+    calibrated baseline only: the scenario named "baseline" with nothing changed but the seed
+    (the extract's counts describe that world; a smaller population or another budget is
+    another world, whose targets are reported).
     """
     out_dir = Path(out_dir)
-    is_baseline = world.name == "baseline" if baseline is None else baseline
-    report = ValidationReport(out_dir, world.name, is_baseline)
+    changes = tuple(changes_from_baseline(world)) if baseline is None and world.name == "baseline" else ()
+    is_baseline = world.name == "baseline" and not changes if baseline is None else baseline
+    report = ValidationReport(out_dir, world.name, is_baseline, changes)
     report.checks += check_files(out_dir)
     frames, schema_checks = load_frames(out_dir)
     report.checks += schema_checks

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -45,6 +47,10 @@ def _ordered(r: Range, name: str = "range") -> Range:
 
 
 # --------------------------------------------------------------------------- run / world
+# The one horizon the world supports: context series, seasonality and weeks are one calendar year.
+HORIZON = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
 class RunConfig(Strict):
     seed: int = Field(ge=0)
     start: dt.date
@@ -54,13 +60,9 @@ class RunConfig(Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> RunConfig:
-        if self.end <= self.start:
-            raise ValueError(f"end {self.end} must be after start {self.start}")
-        year = self.start.year
-        if (self.start, self.end) != (dt.date(year, 1, 1), dt.date(year, 12, 31)):
-            raise ValueError(f"start..end = {self.start}..{self.end}: the horizon must be one calendar year "
-                             f"(YYYY-01-01..YYYY-12-31); multi-year and partial horizons are not supported yet "
-                             f"(every monthly series has 12 values)")
+        if (self.start, self.end) != HORIZON:
+            raise ValueError(f"run.start = {self.start}, run.end = {self.end}: the horizon must be calendar 2025 "
+                             f"({HORIZON[0]} to {HORIZON[1]}); only 2025 is supported until multi-year horizons land")
         return self
 
     @property
@@ -395,16 +397,19 @@ class World(Strict):
 
 # --------------------------------------------------------------------------- loading
 def scenario_path(name_or_path: str | Path) -> Path:
-    """A scenario file: a path to a ``.toml`` file, or a name looked up in ``scenarios/``.
+    """The file of a scenario: a ``.toml`` file, or a name looked up in ``scenarios/``.
 
-    A name is a name even where a folder of that name exists in the working directory."""
-    p = Path(name_or_path)
-    if p.is_dir() and len(p.parts) > 1:
-        raise ConfigError(f"scenario {str(name_or_path)!r} is a folder; give a scenario name or a .toml file")
-    if p.suffix == ".toml" or p.is_file():
-        if not p.is_file():
-            raise ConfigError(f"scenario file not found: {p}")
+    A name (no ``.toml``, no folder in it) that is not a file is always looked up in
+    ``scenarios/``, so a folder of that name in the working directory does not shadow it.
+    """
+    text = str(name_or_path)
+    p = Path(text)
+    if p.is_file():
         return p
+    if p.suffix == ".toml" or "/" in text or os.sep in text:
+        if p.is_dir():
+            raise ConfigError(f"scenario {text!r} is a folder; expected a scenario name or a .toml file")
+        raise ConfigError(f"scenario file not found: {p}")
     candidate = SCENARIO_DIR / f"{name_or_path}.toml"
     if not candidate.exists():
         known = ", ".join(sorted(q.stem for q in SCENARIO_DIR.glob("*.toml")))
@@ -439,13 +444,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if parent is None:
         return raw
     try:
-        parent_path = scenario_path(parent) if not str(parent).endswith(".toml") else path.parent / parent
-        if not parent_path.is_file():
-            raise ConfigError(f"scenario file not found: {parent_path}")
+        parent_path = scenario_path(parent if not str(parent).endswith(".toml") else path.parent / parent)
     except ConfigError as exc:
-        raise ConfigError(f"{path}: extends = {parent!r}: {exc}") from None
-    base = _resolve(parent_path, seen + (path,))
-    return deep_merge(base, raw)
+        raise ConfigError(f"{path}: extends = {json.dumps(parent)}: {exc}") from None
+    return deep_merge(_resolve(parent_path, seen + (path,)), raw)
 
 
 def _parse_value(text: str) -> Any:
@@ -481,6 +483,22 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     return data
 
 
+def _flat(node: Any, prefix: str = "") -> dict[str, Any]:
+    """Leaves of a nested config as ``a.b.0.c`` keys (the ``--set`` spelling)."""
+    if isinstance(node, dict | list):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        return {k: v for key, value in items for k, v in _flat(value, f"{prefix}{key}.").items()}
+    return {prefix.rstrip("."): node}
+
+
+def _check_finite(source: str, data: dict[str, Any]) -> None:
+    """Refuse inf and nan anywhere (pydantic's bounds would misname nan, and Any fields take both)."""
+    bad = {k: v for k, v in _flat(data).items() if isinstance(v, float) and not math.isfinite(v)}
+    if bad:
+        raise ConfigError("\n".join([f"scenario {source!r} is invalid:"]
+                                     + [f"  - {k} = {v}: must be a finite number" for k, v in bad.items()]))
+
+
 def _format_errors(source: str, exc: ValidationError, data: dict[str, Any]) -> str:
     lines = [f"scenario {source!r} is invalid:"]
     for err in exc.errors():
@@ -489,9 +507,13 @@ def _format_errors(source: str, exc: ValidationError, data: dict[str, Any]) -> s
         shown = json.dumps(value, default=str) if not isinstance(value, dict) else "{...}"
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check the spelling against scenarios/baseline.toml)"
+        if err["type"] == "value_error" and isinstance(value, dict):  # a check across the keys of a table
+            named = not err["loc"] or msg.startswith(loc)
+            lines.append(f"  - {msg}" if named else f"  - {loc}: {msg}")
+            continue
         lines.append(f"  - {loc} = {shown}: {msg}")
     return "\n".join(lines)
 
@@ -505,6 +527,7 @@ def load_world(scenario: str | Path = "baseline", overrides: list[str] | None = 
     data = apply_overrides(data, list(overrides or []))
     if seed is not None:
         data.setdefault("run", {})["seed"] = seed
+    _check_finite(path.stem, data)
     try:
         return World.model_validate(data)
     except ValidationError as exc:
@@ -514,3 +537,14 @@ def load_world(scenario: str | Path = "baseline", overrides: list[str] | None = 
 def config_hash(world: World) -> str:
     blob = json.dumps(world.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def changes_from_baseline(world: World) -> list[str]:
+    """How ``world`` differs from the calibrated baseline (``scenarios/baseline.toml``), one
+    ``key value instead of value`` each; the root seed picks the draws, not the world, and
+    is no change."""
+    ours = _flat(world.model_dump(mode="json"))
+    theirs = _flat(load_world("baseline").model_dump(mode="json"))
+    keys = sorted(k for k in ours.keys() | theirs.keys()
+                  if k not in ("run.seed", "name", "description") and ours.get(k) != theirs.get(k))
+    return [f"{k} {json.dumps(ours.get(k))} instead of {json.dumps(theirs.get(k))}" for k in keys]
