@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args) -> int:
+    from sim.run import OutputError
+
     try:
         if args.command == "run":
             return _run(args)
@@ -117,10 +119,7 @@ def _command(args) -> int:
             return _truth(args)
         if args.command == "compare":
             return _compare(args)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
+    except (ConfigError, OutputError, OSError) as exc:  # bad input: one line, exit 2
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 1
@@ -128,18 +127,14 @@ def _command(args) -> int:
 
 def _run(args) -> int:
     from sim.engine.model import check_memory
-    from sim.run import FolderLock, OutputError, check_writable
+    from sim.run import FolderLock, check_writable
 
     world = load_world(args.scenario, args.overrides, args.seed)
     check_memory(world)
     out = args.out or Path("outputs") / world.name
-    try:
-        check_writable(out)
-        with FolderLock(out, "sim run", args.wait):
-            return _run_into(args, world, out)
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    check_writable(out)
+    with FolderLock(out, "sim run", args.wait):
+        return _run_into(args, world, out)
 
 
 def _run_into(args, world, out: Path) -> int:
@@ -253,16 +248,12 @@ def _truth(args) -> int:
     world = load_world(args.scenario, args.overrides, args.seed)
     run = args.out or Path("outputs") / world.name
     out = run / "truth"
-    try:
-        check_writable(run)
-        if run.exists() and not os.access(run, os.W_OK):
-            raise OutputError(f"output folder is not writable: {run}")
-        check_memory(world, runs_at_once=args.workers or os.cpu_count() or 1)
-        with FolderLock(run, "sim truth", args.wait):
-            return _truth_into(world, out, args.workers)
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    check_writable(run)
+    if run.exists() and not os.access(run, os.W_OK):
+        raise OutputError(f"output folder is not writable: {run}")
+    check_memory(world, runs_at_once=args.workers or os.cpu_count() or 1)
+    with FolderLock(run, "sim truth", args.wait):
+        return _truth_into(world, out, args.workers)
 
 
 def _truth_into(world, out: Path, workers: int | None) -> int:
@@ -283,16 +274,12 @@ def _truth_into(world, out: Path, workers: int | None) -> int:
 
 
 def _compare(args) -> int:
-    from sim.run import FolderLock, OutputError
+    from sim.run import FolderLock
 
     world = load_world(args.scenario)
     run = args.out or Path("outputs") / world.name
-    try:
-        with FolderLock(run, "sim compare", args.wait):
-            return _compare_in(args, world, run)
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    with FolderLock(run, "sim compare", args.wait):
+        return _compare_in(args, world, run)
 
 
 def _compare_in(args, world, run: Path) -> int:
