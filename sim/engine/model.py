@@ -29,13 +29,13 @@ from sim.engine.consumers import (
     day_uniforms,
     update_in_market,
 )
-from sim.engine.dealers import DealerAgent
+from sim.engine.dealers import CALENDAR_SLACK_DAYS, DealerAgent
 from sim.engine.delivery import deliver, exposures
 from sim.engine.log import Campaign, ConfiguratorSession, EventLog
 from sim.engine.pipeline import Pipeline
 from sim.engine.plan import build_plan
 from sim.engine.response import media_response
-from sim.world.calendar import day_index
+from sim.world.calendar import day_index, trading_days
 from sim.world.config import ConfigError, World
 from sim.world.context import build_daily_context
 from sim.world.streams import Stream, Streams
@@ -186,13 +186,15 @@ class LaunchModel(mesa.Model):
         self.context = build_daily_context(world, self.streams.generator(Stream.CONTEXT))
         self.population = build_population(world, self.streams)
         self.components = self._components()
-        self.actions = ActionDrawer(self.population, self.components)
+        self.actions = ActionDrawer(self.population, self.components, world.consumers.weekday_activity)
         self.campaigns = CampaignPicker(self.delivered)
         ev = self.delivered[self.delivered["channel"] == "events"]
         self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"], strict=True)}
 
+        trading = {m: trading_days(world, m, self.n_days + CALENDAR_SLACK_DAYS) for m in self.markets}
         for cfg in world.dealers:
-            DealerAgent(self, cfg, (world.dealer_opening(cfg) - world.run.start).days, self.n_days, world.funnel)
+            DealerAgent(self, cfg, (world.dealer_opening(cfg) - world.run.start).days, self.n_days, world.funnel,
+                        trading[cfg.market])
         self.dealers = list(self.agents_by_type[DealerAgent])
         seg_region = self.population.segments["region"].to_numpy()
         self.pipeline = Pipeline(world, self.streams, self.dealers,
@@ -235,7 +237,7 @@ class LaunchModel(mesa.Model):
         update_in_market(self.population, self.world, u.in_market)
         self.pipeline.start_of_day(d)
         dealer_open = np.array([any(x.is_open(d) for x in self.dealers if x.cfg.market == m) for m in self.markets])
-        actions = self.actions.draw(u.act, d, dealer_open)
+        actions = self.actions.draw(u.act, d, dealer_open, self.dates[d].weekday())
         self._visits(d, actions, u.session)
         self._direct_leads(d, actions)
         self._event_visitors(d)

@@ -583,6 +583,10 @@ def _sales() -> pa.DataFrameSchema:
                         extra=True),
         "transaction_price_local": col("number", "transaction price in the market's currency", "currency of the row",
                                        ge=0, extra=True),
+        "lead_id": col("string", "the buyer's lead (leads.csv); empty for a walk-in or referral without one",
+                       nullable=True, extra=True),
+        "booking_id": col("string", "the completed test drive the sale followed (test_drives.csv); empty without one",
+                          nullable=True, extra=True),
     }, ("sale_id",), (not_above("transaction_price_gbp", "list_price_gbp"),))
 
 
@@ -792,7 +796,9 @@ def _specs() -> list[TableSpec]:
         TableSpec("sla_tracking", _raw("sla_tracking"), _sla(),
                   ("year_month", "vendor", "contract_type", "metric_name"), 50,
                   period_column="year_month", period="month"),
-        TableSpec("vehicle_sales", _raw("vehicle_sales"), _sales(), ("sale_id",), 4600, (_dealer_fk(),),
+        TableSpec("vehicle_sales", _raw("vehicle_sales"), _sales(), ("sale_id",), 4600,
+                  (_dealer_fk(), ForeignKey("lead_id", "leads", "lead_id"),
+                   ForeignKey("booking_id", "test_drives", "booking_id")),
                   period_column="sale_date"),
         TableSpec("website_analytics", _raw("website_analytics"), _website(), ("date", "channel", "device", "market"),
                   5000,
