@@ -148,7 +148,7 @@ class DayUniforms:
 
     in_market: np.ndarray   # ("in_market", day): entering and leaving the market
     act: np.ndarray         # ("act", day), 4 x consumers: candidate, slot point, arrival, day of the week
-    session: np.ndarray     # ("session", day), 6 x consumers, float32: device and website session
+    session: np.ndarray     # ("session", day), 7 x consumers, float32: device, website session, paid click taken
 
 
 def day_uniforms(streams: Streams, n: int, day: int) -> DayUniforms:
@@ -156,7 +156,7 @@ def day_uniforms(streams: Streams, n: int, day: int) -> DayUniforms:
     ahead of the day (on another thread) without changing a single value."""
     return DayUniforms(streams.uniform(n, Stream.IN_MARKET, day),
                        streams.generator(Stream.ACT, day).random((4, n)),
-                       streams.generator(Stream.SESSION, day).random((6, n), dtype=np.float32))
+                       streams.generator(Stream.SESSION, day).random((7, n), dtype=np.float32))
 
 
 def update_in_market(pop: Population, world: World, u: np.ndarray) -> None:

@@ -31,9 +31,15 @@ def _date(world: World, day) -> np.ndarray:
 
 
 def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
+    """GA-style sessions: the consenting share of every first-party session (decision 9)."""
+    web = world.reporting.web
+    consent = np.array([web.consent_rate[mk] for mk in log.markets])
     d, m, c, v = np.nonzero(log.sessions)
-    sessions = log.sessions[d, m, c, v]
-    new = log.new_users[d, m, c, v]
+    first_party, first_new = log.sessions[d, m, c, v], log.new_users[d, m, c, v]
+    sessions = rng.binomial(first_party, consent[m])
+    new = rng.hypergeometric(first_new, first_party - first_new, sessions)
+    seen = sessions > 0
+    d, m, c, v, sessions, new = d[seen], m[seen], c[seen], v[seen], sessions[seen], new[seen]
     goals = np.zeros_like(sessions)
     if log.configurator:
         lookup: dict[tuple, int] = {}
@@ -41,8 +47,8 @@ def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> 
             key = (s.day, s.market, s.arrival, s.device)
             lookup[key] = lookup.get(key, 0) + 1
         goals = np.array([lookup.get((int(a), log.markets[b], log.web_channels[cc], int(dd)), 0)
-                          for a, b, cc, dd in zip(d, m, c, v, strict=True)])
-    web = world.reporting.web
+                          for a, b, cc, dd in zip(d, m, c, v, strict=True)], dtype=np.int64)
+        goals = np.minimum(rng.binomial(goals, consent[m]), sessions)
     n = len(sessions)
     users = np.maximum(new, np.round(sessions * rng.uniform(*web.users_per_session, n))).astype(int)
     channel = np.array(log.web_channels)[c]

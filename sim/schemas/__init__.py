@@ -260,9 +260,11 @@ def _meta() -> pa.DataFrameSchema:
                          "impressions per person", ge=0, nullable=True),
         "video_views": count("video views (3-second plays)"),
         "video_view_rate": per_impression("video_views / impressions"),
-        "leads": count("instant-form leads submitted on Meta"),
+        "leads": count("leads Meta attributes to the ad: its instant-form leads (a few never reach the CRM) and "
+                       "website leads inside its 7-day-click / 1-day-view window ([reporting.attribution.meta])"),
         "link_clicks": count("clicks on the ad's link to the website"),
-        "landing_page_views": count("website landing page loads after a link click"),
+        "landing_page_views": count("link clicks whose landing page loaded: the first-party website sessions "
+                                    "of the ad (web analytics sees the consenting share)"),
         "cost_per_lead": gbp("spend / leads (empty when there are no leads)", nullable=True, unit="GBP per lead"),
     }, ("date", "campaign_id", "platform"), (not_above("clicks", "impressions"), not_above("link_clicks", "clicks"),
                                              not_above("landing_page_views", "link_clicks"),
@@ -285,7 +287,8 @@ def _google() -> pa.DataFrameSchema:
         "ctr": ctr(),
         "avg_cpc": cpc("average cost per click = spend / clicks (empty when there are no clicks)"),
         "spend": spend(),
-        "conversions": count("conversions: configurator starts + test drive bookings attributed to the ad"),
+        "conversions": count("conversions Google attributes to the ad: configurator starts, test drive requests and "
+                             "lead-form leads after a click on it (same session or 30-day click window)"),
         "conversion_rate": fraction("conversions / clicks (empty when there are no clicks)", nullable=True),
         "cost_per_conversion": gbp("spend / conversions (empty when there are no conversions)", nullable=True,
                                    unit="GBP per conversion"),
@@ -343,7 +346,7 @@ def _tiktok() -> pa.DataFrameSchema:
         "comments": count("comments on the ad"),
         "likes": count("likes of the ad"),
         "profile_visits": count("visits to the brand's TikTok profile from the ad"),
-        "website_clicks": count("clicks through to the website"),
+        "website_clicks": count("clicks through to the website (they land as sessions of social_paid)"),
     }, ("date", "campaign_id"), (not_above("clicks", "impressions"), not_above("video_views", "impressions"),
                                  not_above("website_clicks", "clicks")))
 
@@ -391,7 +394,8 @@ def _linkedin() -> pa.DataFrameSchema:
         "cpm": cpm(),
         "cpc": cpc(),
         "spend": spend(),
-        "leads": count("Lead Gen Form submissions (fleet and B2B)"),
+        "leads": count("leads LinkedIn attributes to the ad: Lead Gen Form submissions (fleet and B2B; a few never "
+                       "reach the CRM) and website leads inside its 30-day-click / 7-day-view window"),
         "cost_per_lead": gbp("spend / leads (empty when there are no leads)", nullable=True, unit="GBP per lead"),
         "social_actions": count("likes, comments and shares"),
         "follower_gains": count("new followers of the company page"),
@@ -596,7 +600,8 @@ def _website() -> pa.DataFrameSchema:
         "channel": text("traffic channel", isin=WEB_CHANNELS),
         "device": text("device category", isin=DEVICES),
         "market": market("market of the country site"),
-        "sessions": count("website sessions"),
+        "sessions": count("website sessions of visitors who accepted analytics cookies (paid channels: the "
+                          "platforms' landed clicks; the configurator and CRM see every visitor)"),
         "users": count("distinct users"),
         "new_users": count("users on their first visit"),
         "bounce_rate": fraction("single-page sessions / sessions (empty without sessions)", nullable=True),

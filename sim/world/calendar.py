@@ -29,7 +29,7 @@ def trading_days(world: World, market: str, n_days: int) -> np.ndarray:
     horizon included): closed on the market's closed weekdays and on its closed dates every year."""
     cfg = world.markets[market]
     dates = pd.date_range(world.run.start, periods=n_days, freq="D")
-    closed = np.isin(dates.weekday, cfg.showroom_closed_weekdays)
+    closed = np.isin(dates.day_of_week, cfg.showroom_closed_weekdays)
     closed |= np.isin(dates.strftime("%m-%d"), cfg.showroom_closed_dates)
     return ~closed
 

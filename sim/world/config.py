@@ -275,12 +275,14 @@ class FunnelTiming(Strict):
     drive_after_booking_days: DaySpan = Field(description="booking to the drive (walk-ins and events drive at once)")
     purchase_delay_mean_days: float = Field(gt=0, description="mean of the exponential wait from drive to purchase")
     negotiation_days: int = Field(ge=0, description="drive to NEGOTIATION for a driver who does not buy")
-    lost_after_drive_days: int = Field(ge=0, description="drive to LOST (also: a missed drive not rebooked)")
-    unreachable_days: int = Field(ge=0, description="lead (or launch, for a pre-launch lead) to LOST when never reached")
+    lost_after_drive_days: int = Field(ge=0, description="completed drive to LOST for a driver who does not buy")
+    unreachable_days: int = Field(
+        ge=0, description="lead (or launch, for a pre-launch lead) to LOST when never reached")
     disqualified_days: int = Field(ge=0, description="contact to LOST for a lead that does not qualify")
     lost_without_drive_days: int = Field(
         ge=0, description="qualification to LOST for a lead that neither books a drive nor buys")
-    rebook_after_days: int = Field(ge=0, description="missed drive to the earliest day of the drive rebooked on the day of the miss")
+    rebook_after_days: int = Field(
+        ge=0, description="missed drive to the earliest day of the drive rebooked on the day of the miss")
     max_rebookings: int = Field(ge=0)
     fleet_day_days: DaySpan = Field(description="fleet enquiry to the fleet test-drive day")
     fleet_negotiation_days: int = Field(ge=0)
