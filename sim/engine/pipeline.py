@@ -247,32 +247,39 @@ class Pipeline:
         """Contact, qualification and what the qualified lead does next, each dated after the last.
 
         A walk-in is in the showroom: contacted and qualified on the spot. A pre-launch lead
-        reaches the dealers at launch, and its response time counts from then."""
+        reaches the dealers at launch, and its response time counts from then, unless it
+        reserves a car: the brand's order desk handles a reservation when it is made, and the
+        car is registered on the first day cars can be sold (a pre-order)."""
         f, t, u = self.f, self.f.timing, lead.u
         sigma = np.log(f.response_hours_p90 / f.response_hours_median) / Z90
         hours = float(f.response_hours_median * np.exp(sigma * probit(u[LeadDraw.RESPONSE_HOURS])))
         lead.contact_attempts = span(u[LeadDraw.CONTACT_ATTEMPTS], t.contact_attempts)
-        walk_in = lead.source == "dealer_walk_in"
-        routed = max(lead.created, self.launch_day[lead.market])
-        if not walk_in and u[LeadDraw.CONTACTED] >= f.lead_contacted:
+        walk_in, fleet = lead.source == "dealer_walk_in", lead.source == "fleet_enquiry"
+        # the lead's fate, from its own uniforms; the timing follows from it
+        reached = walk_in or u[LeadDraw.CONTACTED] < f.lead_contacted
+        qualifies = u[LeadDraw.QUALIFIED] < min(1.0, f.lead_qualified * self._score_mult(lead))
+        books = not fleet and u[LeadDraw.BOOKS_DRIVE] < min(1.0, self._booking_chance(lead))
+        reserves = (not fleet and not books
+                    and u[LeadDraw.BUYS_WITHOUT_DRIVE] < self._purchase_without_drive_chance(lead))
+        launch = self.launch_day[lead.market]
+        routed = lead.created if walk_in or (reached and qualifies and reserves) else max(lead.created, launch)
+        if not reached:
             self._set_status(lead, "LOST", routed + t.unreachable_days)  # never reached
             return
         lead.contacted, lead.first_response_hours = True, hours
         contacted = lead.created if walk_in else routed + int(hours // 24)
         self._set_status(lead, "CONTACTED", contacted)
-        if u[LeadDraw.QUALIFIED] >= min(1.0, f.lead_qualified * self._score_mult(lead)):
+        if not qualifies:
             self._set_status(lead, "LOST", contacted + t.disqualified_days)
             return
         qualified = contacted if walk_in else contacted + span(u[LeadDraw.QUALIFY_DAYS], t.qualify_days)
         self._set_status(lead, "QUALIFIED", qualified)
-        if lead.source == "fleet_enquiry":
+        if fleet:
             self._fleet(lead, qualified)
-        elif u[LeadDraw.BOOKS_DRIVE] < min(1.0, self._booking_chance(lead)):
+        elif books:
             self._plan_booking(lead, qualified)
-        elif u[LeadDraw.BUYS_WITHOUT_DRIVE] < self._purchase_without_drive_chance(lead):
-            # a pre-launch buyer reserves online, counted from the lead; the car is registered at launch
-            since = lead.created if self._prelaunch(lead) else qualified
-            nominal = since + span(u[LeadDraw.PURCHASE_WITHOUT_DRIVE_DAYS], t.purchase_without_drive_days)
+        elif reserves:
+            nominal = qualified + span(u[LeadDraw.PURCHASE_WITHOUT_DRIVE_DAYS], t.purchase_without_drive_days)
             lead.committed = True
             self._schedule_sale(self._sale_day(lead.market, nominal, u[LeadDraw.SALE_WEEKDAY]),
                                 PendingSale(lead.idx, None, "website"))
@@ -353,10 +360,12 @@ class Pipeline:
               dealer: DealerAgent | None = None, earliest: int | None = None) -> None:
         if attempt == 0:
             lead.booking_planned = False
-        if td_source != "fleet_day" and (lead.committed or lead.lost or self._drove(lead)):
-            return  # a lead that is buying, lost or has driven books no further drive
+        if td_source != "fleet_day" and (lead.committed or lead.lost or self._drove(lead) or self._booked(lead)):
+            return  # a lead that is buying, lost, has driven or has a drive to come books no further drive
         u = self.streams.generator(Stream.BOOKING, lead.consumer, lead.created, attempt).random(DRIVE_DRAWS)
         dealer = dealer or self._choose_dealer(lead, day, u[DriveDraw.DEALER])
+        if dealer is None and td_source == "event":
+            return  # no showroom to record the event's demo drive against: the lead's own booking goes on
         if dealer is None:  # showrooms closed today, or none open yet in the region
             if attempt == 0:
                 lead.booking_planned = True
@@ -380,6 +389,10 @@ class Pipeline:
 
     def _drove(self, lead: Lead) -> bool:
         return any(self.drives[i].status == "COMPLETED" for i in lead.drives)
+
+    def _booked(self, lead: Lead) -> bool:
+        """Whether one of the lead's drives is still to come (a lead has one booking at a time)."""
+        return any(self.drives[i].status == "BOOKED" for i in lead.drives)
 
     def book_at_event(self, lead: Lead, day: int) -> None:
         """A drive on the event's own demo fleet, recorded against the nearest open dealer."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 AFTER_A_DRIVE = ("TD_COMPLETED", "NEGOTIATION")
 FUTURE_DRIVE = ("BOOKED", "CONFIRMED")
+LINK_COLUMNS = ("lead_id", "booking_id")
 
 
 def _has(frames: dict[str, pd.DataFrame], *names: str) -> bool:
@@ -32,6 +33,11 @@ def check_lead_lifecycle(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     if not _has(frames, "leads", "test_drives", "vehicle_sales"):
         return []
     leads, drives, sales = frames["leads"], frames["test_drives"], frames["vehicle_sales"]
+    missing = [c for c in LINK_COLUMNS if c not in sales]
+    if missing:  # the links are optional columns; without them the statuses cannot be joined to sales
+        return [CheckResult("one lifecycle: lead statuses agree with drives and sales", 1, False,
+                            (f"vehicle_sales: no {' or '.join(missing)} column: sales cannot be joined to their "
+                             "leads and drives",))]
     msgs = []
 
     def rule(mask: pd.Series, df: pd.DataFrame, where: str, what: str, cols: list[str]) -> None:
