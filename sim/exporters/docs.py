@@ -193,7 +193,7 @@ def datapackage(world: World) -> dict[str, Any]:
                   "mediatype": "text/markdown", "encoding": "utf-8", "title": f.removesuffix(".md").replace("_", " ")}
                  for f in CONTRACTS]
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # the contracts are markdown: a tabular-data-package may list only tables
         "name": _slug(f"launch-sim-{world.name}"),
         "title": f"launch-sim: {world.name}",
         "description": world.description or f"Simulated launch year, scenario {world.name}",

@@ -40,6 +40,7 @@ from sim.validate.funnel import (
     weekend_share,
 )
 from sim.validate.goals import about, above, at_least, at_most, below, between, equals
+from sim.validate.joins import join_targets
 from sim.validate.measures import (
     channel_spend,
     competitor_annual,
@@ -608,5 +609,5 @@ def _unmeasured_targets() -> list[Target]:
 TARGETS: list[Target] = [
     *_hard_targets(), *_total_targets(), *_row_targets(), *_media_rate_targets(), *_traditional_targets(),
     *_context_targets(), *_sales_targets(), *_funnel_targets(), *_web_targets(), *_season_targets(),
-    *_dealer_targets(), *_quick_reference_targets(), *_unmeasured_targets(),
+    *_dealer_targets(), *_quick_reference_targets(), *_unmeasured_targets(), *join_targets(),
 ]
