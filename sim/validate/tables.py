@@ -67,7 +67,7 @@ class RunData:
         out = pd.DataFrame(0.0, index=days, columns=list(CHANNELS))
         for channel, name in CHANNEL_TABLES.items():
             if name in self.frames:
-                spread = spread_over_days(self.frames[name], TABLES[name])
+                spread = spend_per_day(self.frames[name], TABLES[name])
                 out[channel] = spread.reindex(days, fill_value=0.0)
         return out
 
@@ -76,7 +76,7 @@ class RunData:
         return self.daily_spend.sum(axis=1).groupby(self.daily_spend.index.month).sum()
 
 
-def spread_over_days(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
+def spend_per_day(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
     """Spend of a table per calendar day, by the phasing rule (:mod:`sim.schemas.phasing`);
     rows without dates or spend are left out (the schema check reports them)."""
     ok = df[spec.period_column].notna() & df["spend"].notna()
