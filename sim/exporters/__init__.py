@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.engine.log import EventLog
 from sim.exporters import context, digital, mmm, pipeline, traditional, web
+from sim.exporters.attribution import claimed_outcomes
 from sim.exporters.contracts import render_contracts, sla_tracking
 from sim.schemas import columns
 from sim.world.config import World
@@ -39,9 +40,11 @@ CONTEXT_TABLES: dict[str, LogTable] = {
 }
 
 
-def platform_outcomes(log: EventLog) -> pd.DataFrame:
-    """What the platforms count (leads, conversions) per date x channel x market x campaign."""
-    df = log.platform_outcomes.assign(date=log.start + pd.to_timedelta(log.platform_outcomes["day"], unit="D"))
+def platform_outcomes(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
+    """What the platforms claim (leads, conversions) per date x channel x market x campaign:
+    their own counts inside their attribution windows (:mod:`sim.exporters.attribution`)."""
+    claimed = claimed_outcomes(world, log, rng)
+    df = claimed.assign(date=log.start + pd.to_timedelta(claimed["day"], unit="D"))
     return df.groupby(["date", "channel", "market", "campaign_id", "metric"], as_index=False)["value"].sum()
 
 
@@ -63,7 +66,7 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     def rng_for(name: str) -> np.random.Generator:
         return streams.generator(Stream.EXPORT, name)
 
-    raw = export_media(world, log.media, platform_outcomes(log), rng_for)
+    raw = export_media(world, log.media, platform_outcomes(world, log, rng_for("attribution")), rng_for)
     raw.update({name: _declared(name, table(world, log, rng_for(name))) for name, table in LOG_TABLES.items()})
     raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)

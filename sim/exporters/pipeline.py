@@ -105,17 +105,21 @@ def leads(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame
     created = np.array([lead.created for lead in crm], dtype=int)
     status_day = np.array([lead.status_day for lead in crm], dtype=int)
     dealer = [lead.dealer_id for lead in crm]
+    names = {d.id: d.name for d in world.dealers}
     hours = [lead.first_response_hours for lead in crm]
     return pd.DataFrame({
         "lead_id": [lead_id(lead.idx) for lead in crm], "created_date": _date(world, created),
         "market": [lead.market for lead in crm],
         "source": [lead.source for lead in crm], "model_interest": [lead.model for lead in crm],
         "dealer_id": dealer, "lead_status": [lead.status for lead in crm], "status_date": _date(world, status_day),
-        "days_in_pipeline": status_day - created, "assigned_dealer": dealer,
+        "days_in_pipeline": status_day - created, "assigned_dealer": [names.get(d) for d in dealer],
         "lead_score": [lead.score for lead in crm],
         "contact_attempts": [lead.contact_attempts if lead.contacted else 0 for lead in crm],
         "first_response_hours": [round(h, 1) if h is not None else None for h in hours],
     })
+
+
+SALE_WITHIN_DAYS = 90  # test_drives.sale_within_90_days
 
 
 def drive_id(idx: int) -> str:
@@ -129,6 +133,7 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
     market_of = {d.id: d.market for d in world.dealers}
     n_days = world.run.days
     drives = log.drives
+    sold_on = {s.drive: s.day for s in log.sales if s.drive is not None}  # the sale that followed a drive
     booked = _date(world, [td.booking_day for td in drives]) if drives else []
     driven = _date(world, [td.drive_day for td in drives]) if drives else []
     rows = []
@@ -138,7 +143,8 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
             status = "CONFIRMED" if td.drive_day - n_days < 3 else "BOOKED"
         done = status == "COMPLETED"
         score = min(max(round(rng.normal(rep.feedback_score_mean, rep.feedback_score_sd)), low), high) if done else None
-        sold = td.sale_day is not None and td.sale_day < n_days
+        sale_day = sold_on.get(td.idx)
+        sold = sale_day is not None and sale_day - td.drive_day <= SALE_WITHIN_DAYS
         rows.append({
             "booking_id": drive_id(td.idx), "booking_date": booked[i],
             "test_drive_date": driven[i], "market": market_of[td.dealer],
@@ -148,7 +154,7 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
             "duration_minutes": int(rng.integers(rep.duration_minutes[0],
                                                  rep.duration_minutes[1] + 1)) if done else None,
             "sale_within_90_days": bool(done and sold),
-            "days_to_sale": td.sale_day - td.drive_day if (done and sold) else None,
+            "days_to_sale": sale_day - td.drive_day if (done and sold) else None,
         })
     return whole_numbers(pd.DataFrame(rows), ["feedback_score", "duration_minutes", "days_to_sale"])
 
@@ -173,6 +179,8 @@ def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.D
             "customer_postcode_area": t.postcode_area,
             "currency": market.currency,
             "transaction_price_local": round(t.transaction_price_gbp * rate, 2),
+            "lead_id": lead_id(s.lead) if s.lead != NO_LEAD else None,
+            "booking_id": drive_id(s.drive) if s.drive is not None else None,
         })
     return whole_numbers(pd.DataFrame(rows), ["days_from_lead", "days_from_test_drive"])
 

@@ -1,22 +1,23 @@
 """``website_analytics.csv``: the GA-style daily view of the simulated sessions.
 
-One row per day x market x traffic channel x device with sessions. What the simulation
-decided is read from the event log; what only the analytics tool adds is drawn from the
-table's own stream inside the conventions of ``[reporting.web]``:
+One row per day x market x traffic channel x device with analytics sessions. What the
+simulation decided is read from the event log; what only the analytics tool adds is drawn
+from the table's own stream inside the conventions of ``[reporting.web]``:
 
-* ``sessions``: the log's sessions of the cell.
-* ``new_users``: the log's first visits (a consumer's first session) plus the returning
-  sessions that analytics takes for a new user (cookies cleared, expired or declined before,
-  another device or browser): Binomial(returning sessions, ``returning_counted_as_new``),
-  never more than ``users``.
-* ``users``: sessions x ``users_per_session`` (a user may come back the same day), at least 1
-  per cell with sessions.
+* ``sessions``: the log's first-party sessions of the cell whose visitor accepts analytics
+  cookies, Binomial(sessions, ``consent_rate`` of the market) (decision 9); the configurator
+  and the CRM see every visitor.
+* ``new_users``: the consenting sessions of visitors new to the site (the log's, drawn without
+  replacement among the cell's sessions), plus the returning sessions that analytics takes for
+  a new user (cookies cleared, expired or declined before, another device or browser):
+  Binomial(returning sessions, ``returning_counted_as_new``), never more than ``users``.
+* ``users``: sessions x ``users_per_session`` (a user may come back the same day), at least 1.
 * ``goal_completions``: the four goals of the extract, each counted at most once per session
-  (so at most 4 x sessions): configurator starts (the log's configurator sessions of the cell, the rows of
-  ``configurator_sessions.csv``); test-drive bookings made on the website (the log's drives of
-  source ``website``, by booking day and market, credited to that day's cells of the market in
-  proportion to their sessions); brochure downloads and dealer-locator uses, Binomial(sessions,
-  a rate drawn in ``goals``). A day-market without sessions records no goal.
+  (so at most 4 x sessions): configurator starts (the log's configurator sessions of the cell,
+  the rows of ``configurator_sessions.csv``, consenting share); test-drive bookings made on the
+  website (the log's drives of source ``website``, by booking day and market, credited to that
+  day's cells of the market in proportion to their sessions, consenting share); brochure
+  downloads and dealer-locator uses, Binomial(sessions, a rate drawn in ``goals``).
 * ``bounce_rate`` in the channel's range; ``avg_session_duration_seconds`` = (1 - bounce rate)
   x the length of a session that does not bounce, drawn in the channel's range (a bounced
   session lasts 0 s, as analytics counts it), so channels differ as they do on real sites.
@@ -77,19 +78,24 @@ def _website_bookings(log: EventLog, world: World, cells: tuple[np.ndarray, ...]
 
 
 def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
-    cells = np.nonzero(log.sessions)
-    d, m, c, v = cells
-    sessions = log.sessions[cells].astype(np.int64)
-    first = log.new_users[cells].astype(np.int64)
     web = world.reporting.web
+    consent = np.array([web.consent_rate[mk] for mk in log.markets])
+    cells = np.nonzero(log.sessions)
+    first_party, first_new = log.sessions[cells].astype(np.int64), log.new_users[cells].astype(np.int64)
+    # analytics sees the visitors who accept its cookies; first-party goals are thinned alike
+    seen = rng.binomial(first_party, consent[cells[1]])
+    new_seen = rng.hypergeometric(first_new, first_party - first_new, seen)
+    starts = rng.binomial(_configurator_starts(log, cells), consent[cells[1]])
+    bookings = rng.binomial(_website_bookings(log, world, cells, first_party, rng), consent[cells[1]])
+    keep = seen > 0
+    d, m, c, v = (axis[keep] for axis in cells)
+    sessions, first, starts, bookings = seen[keep], new_seen[keep], starts[keep], bookings[keep]
     n = len(sessions)
     channel = np.array(log.web_channels)[c]
     users = np.clip(np.round(sessions * rng.uniform(*web.users_per_session, n)), 1, sessions).astype(np.int64)
-    seen_as_new = rng.binomial(sessions - first, rng.uniform(*web.returning_counted_as_new, n))
-    new_users = np.minimum(first + seen_as_new, users)
-    once_per_session = [np.minimum(_configurator_starts(log, cells), sessions),
-                        np.minimum(_website_bookings(log, world, cells, sessions, rng), sessions)]
-    goals = (once_per_session[0] + once_per_session[1]
+    not_recognised = rng.binomial(sessions - first, rng.uniform(*web.returning_counted_as_new, n))
+    new_users = np.minimum(first + not_recognised, users)
+    goals = (np.minimum(starts, sessions) + np.minimum(bookings, sessions)
              + rng.binomial(sessions, rng.uniform(*web.goals.brochure_download, n))
              + rng.binomial(sessions, rng.uniform(*web.goals.dealer_locator, n)))
     bounce = np.round(rng.uniform(*_bounds([web.bounce_rate(ch) for ch in channel])), 4)

@@ -15,7 +15,7 @@ This module must not import :mod:`sim.world.config` (the World imports it).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -49,8 +49,6 @@ class Convention(BaseModel):
 # --------------------------------------------------------------------------- media exports
 class MetaReporting(Convention):
     daily_frequency: Range = Field(description="impressions per reached person in a day")
-    link_click_share: ShareRange = Field(description="link clicks among all clicks")
-    landing_page_view_share: ShareRange = Field(description="landing page views among link clicks")
 
 
 class EngagementMix(Convention):
@@ -70,7 +68,6 @@ class EngagementMix(Convention):
 
 class TiktokReporting(Convention):
     engagement_mix: EngagementMix = Field(description="split of the delivery's engagements")
-    website_click_share: ShareRange = Field(description="clicks to the website; the rest visit the profile")
 
 
 class YoutubeReporting(Convention):
@@ -82,7 +79,6 @@ class YoutubeReporting(Convention):
 
 class LinkedinReporting(Convention):
     follower_gain_rate: ShareRange = Field(description="follows per social action")
-    company_page_click_rate: ShareRange = Field(description="company page clicks per ad click")
 
 
 class TvReporting(Convention):
@@ -149,6 +145,9 @@ class WebReporting(Convention):
         description="website channel -> length of a session that does not bounce, seconds")
     engaged_session_seconds_other: Range = Field(description="that length for the channels not listed")
     events_per_page_view: Range = Field(description="analytics events per page view")
+    consent_rate: dict[str, Prob] = Field(
+        description="market -> share of sessions whose visitor accepts analytics cookies; web analytics sees only "
+                    "those, while the configurator and the CRM see every visitor (decision 9)")
     goals: WebGoals = Field(description="per-session rates of the goals no simulated decision records")
 
     @model_validator(mode="after")
@@ -219,9 +218,26 @@ class CrmReporting(Convention):
     test_drives: DriveReporting = Field(description="test_drives.csv")
 
 
+class PlatformAttribution(Convention):
+    """How a platform claims conversions (decision 9): inside its own windows, so it claims more
+    than it causes. A website lead (configurator or test-drive form) is claimed with probability
+    ``1 - exp(-(click_credit x clicks + view_credit x impressions) per adult of its market in the
+    window before it)``; on-platform form leads are all claimed, and some never reach the CRM."""
+
+    metric: Literal["leads", "conversions"] = Field(description="the export's column the claims are reported in")
+    click_window_days: int = Field(ge=0, description="days after a click in which a conversion is claimed")
+    view_window_days: int = Field(ge=0, description="days after an impression in which a conversion is claimed")
+    click_credit: float = Field(ge=0, description="claim intensity per click per adult of the market in the window")
+    view_credit: float = Field(ge=0, description="claim intensity per impression per adult of the market in the window")
+    form_sync_loss: Prob = Field(
+        description="on-platform form leads that never reach the CRM (claimed, not in leads.csv)")
+
+
 class ReportingConfig(Convention):
     """Reporting-only conventions of the exports: they shape files, never what happened."""
 
+    attribution: dict[str, PlatformAttribution] = Field(
+        default_factory=dict, description="platform channel -> its attribution windows and claims")
     media: MediaReporting = Field(description="the media exports, per channel")
     web: WebReporting = Field(description="website_analytics.csv")
     crm: CrmReporting = Field(description="the CRM exports: configurator sessions and test drives")
