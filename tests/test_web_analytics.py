@@ -11,6 +11,7 @@ import pytest
 from sim.exporters.web import website_analytics
 from sim.run import export_tables, write_output
 from sim.validate import validate_dir
+from sim.validate.exports import NEW_USER_SHARE
 from sim.world.streams import Stream, Streams
 
 
@@ -53,7 +54,7 @@ def test_new_users_are_most_users_after_launch_and_never_above_users(web, small_
     assert web["new_users"].sum() >= 0.97 * first_visits  # every consenting new visitor is a new user
     late = web[pd.to_datetime(web["date"]).dt.month >= 9]
     share = late["new_users"].sum() / late["users"].sum()
-    assert 0.60 <= share <= 0.92, share
+    assert NEW_USER_SHARE[0] <= share <= NEW_USER_SHARE[1], share
 
 
 def test_session_duration_differs_by_channel(web, small_world):

@@ -30,7 +30,7 @@ GOAL_TYPES = ("configurator_start", "test_drive_booking", "brochure_download", "
 PHASING_TOLERANCE_GBP = 0.01  # weekly values are written to the penny
 REFERENCE_SPOT_SECONDS = 30  # a TV row's grps are 30-second equivalents
 LAUNCH_MONTHS = (9, 10, 11, 12)
-NEW_USER_SHARE = (0.60, 0.92)  # GA4: most users of a car-brand site are new, of a paid-heavy launch site more so
+NEW_USER_SHARE = (0.60, 0.93)  # GA4: most users of a car-brand site are new, of a paid-heavy launch site more so
 DURATION_SPREAD = 1.5  # longest / shortest channel mean session duration on real sites: 3-5x
 
 
