@@ -20,7 +20,8 @@ def test_website_analytics_conventions(reporting):
         "direct": (0.25, 0.40)}
     assert web.bounce_rate("organic_search") == web.bounce_rate("email") == (0.35, 0.55)
     assert web.pages_per_session == (2.0, 6.0)
-    assert web.session_duration_seconds == (120, 300)
+    assert web.engaged_seconds("direct") == (360, 480)
+    assert web.goals.dealer_locator == (0.004, 0.012)
     assert web.events_per_page_view == (1.2, 1.8)
 
 

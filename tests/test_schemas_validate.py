@@ -61,7 +61,7 @@ def drive_bookings(world, lead_ids=("L000001", "L000001")) -> pd.DataFrame:
         "status": ["COMPLETED", "NO_SHOW"], "lead_id": list(lead_ids), "feedback_score": [5, None],
         "feedback_text": ["Quiet and quick", None], "duration_minutes": [45, None],
         "sale_within_90_days": [False, False], "days_to_sale": [None, None],
-    })
+    }).astype({"feedback_score": "Int64", "duration_minutes": "Int64", "days_to_sale": "Int64"})
 
 
 def write_tables(out: Path, frames: dict[str, pd.DataFrame]) -> Path:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.log import EventLog
-from sim.exporters import context, digital, mmm, pipeline, traditional
+from sim.exporters import context, digital, mmm, pipeline, traditional, web
 from sim.exporters.attribution import claimed_outcomes
 from sim.exporters.contracts import render_contracts, sla_tracking
 from sim.schemas import columns
@@ -25,7 +25,7 @@ from sim.world.streams import Stream, Streams
 MEDIA_TABLES = {**digital.TABLES, **traditional.TABLES}
 LogTable = Callable[[World, EventLog, np.random.Generator], pd.DataFrame]
 LOG_TABLES: dict[str, LogTable] = {
-    "website_analytics": pipeline.website_analytics,
+    "website_analytics": web.website_analytics,
     "configurator_sessions": pipeline.configurator_sessions,
     "leads": pipeline.leads,
     "test_drives": pipeline.test_drives,
@@ -71,7 +71,7 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)
     contracts = render_contracts(world, raw)
-    weekly_spend = mmm.weekly_channel_spend(world, log.media)
+    weekly_spend = mmm.weekly_channel_spend(world, raw)
     weekly_sales = mmm.weekly_sales(world, raw)
     tables = {f"raw/{k}.csv": v for k, v in raw.items()}
     tables["mmm/weekly_channel_spend.csv"] = weekly_spend

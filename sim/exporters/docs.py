@@ -193,7 +193,7 @@ def datapackage(world: World) -> dict[str, Any]:
                   "mediatype": "text/markdown", "encoding": "utf-8", "title": f.removesuffix(".md").replace("_", " ")}
                  for f in CONTRACTS]
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # the contracts are markdown: a tabular-data-package may list only tables
         "name": _slug(f"launch-sim-{world.name}"),
         "title": f"launch-sim: {world.name}",
         "description": world.description or f"Simulated launch year, scenario {world.name}",
@@ -365,6 +365,17 @@ CARD_SIMPLIFICATIONS = [
     "The CRM export keeps each lead's latest status only; a lost lead's furthest stage is not recorded, so "
     "stage shares measured from `leads.csv` are lower bounds.",
     "Prices convert at one fixed EUR/GBP rate for the whole year; there is no inflation in list prices.",
+    "Agency and vendor reports cover periods (TV weeks, OOH cycles, radio flights, event dates). The weekly MMM "
+    "tables and `recover/formats/` spread a row's spend evenly over its days (the phasing rule, "
+    "`sim/schemas/phasing.py`), so both rebuild from `raw/` alone; the simulation's day-to-day pacing inside a "
+    "period is in no file.",
+    "TV programmes air only in their broadcast seasons (`media.channels.tv.programme_seasons`, in broadcast weeks); "
+    "the programme is part of the world, not a label, because premium programmes cost more per GRP.",
+    "Website analytics (`[reporting.web]`): `new_users` are the consumers' first visits plus the returning visits "
+    "analytics does not recognise (`returning_counted_as_new`: cookies cleared, expired or declined, another "
+    "device); `goal_completions` counts configurator starts and website test-drive bookings from the CRM tables "
+    "plus brochure downloads and dealer-locator uses drawn per session (`goals`); session duration is "
+    "(1 - bounce rate) x the channel's engaged-session length, so paid social and display visits are short.",
     "A consumer acts at most once a day; the chance to act for a reason is (1 - exp(-interest x M)) x lambda / M "
     "with a fixed envelope M (thinning with reserved slots), which keeps counterfactuals exactly coupled at the "
     "cost of a slightly different curve than 1 - exp(-interest x sum lambda).",

@@ -1,10 +1,10 @@
-"""Views of the funnel in the event log: website_analytics, configurator_sessions, leads,
-test_drives, vehicle_sales, events and the dealer reference table.
+"""Views of the funnel in the event log: configurator_sessions, leads, test_drives,
+vehicle_sales, events and the dealer reference table (website_analytics: :mod:`sim.exporters.web`).
 
 What a sale is worth (trim, colour, discount, price) was decided in the engine
 (:mod:`sim.engine.sales`) and is read from the log, so the truth values a sale exactly as
-vehicle_sales.csv does. Reporting-only details (bounce rates, free text, configurator options)
-use the exporter's rng, inside the conventions of ``[reporting.web]`` and ``[reporting.crm]``.
+vehicle_sales.csv does. Reporting-only details (free text, configurator options) use the
+exporter's rng, inside the conventions of ``[reporting.crm]``.
 """
 
 from __future__ import annotations
@@ -30,41 +30,10 @@ def _date(world: World, day) -> np.ndarray:
     return _calendar(world.run.start, world.run.days + 400)[days]
 
 
-def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
-    """GA-style sessions: the consenting share of every first-party session (decision 9)."""
-    web = world.reporting.web
-    consent = np.array([web.consent_rate[mk] for mk in log.markets])
-    d, m, c, v = np.nonzero(log.sessions)
-    first_party, first_new = log.sessions[d, m, c, v], log.new_users[d, m, c, v]
-    sessions = rng.binomial(first_party, consent[m])
-    new = rng.hypergeometric(first_new, first_party - first_new, sessions)
-    seen = sessions > 0
-    d, m, c, v, sessions, new = d[seen], m[seen], c[seen], v[seen], sessions[seen], new[seen]
-    goals = np.zeros_like(sessions)
-    if log.configurator:
-        lookup: dict[tuple, int] = {}
-        for s in log.configurator:
-            key = (s.day, s.market, s.arrival, s.device)
-            lookup[key] = lookup.get(key, 0) + 1
-        goals = np.array([lookup.get((int(a), log.markets[b], log.web_channels[cc], int(dd)), 0)
-                          for a, b, cc, dd in zip(d, m, c, v, strict=True)], dtype=np.int64)
-        goals = np.minimum(rng.binomial(goals, consent[m]), sessions)
-    n = len(sessions)
-    users = np.maximum(new, np.round(sessions * rng.uniform(*web.users_per_session, n))).astype(int)
-    channel = np.array(log.web_channels)[c]
-    bounce = {ch: web.bounce_rate(ch) for ch in log.web_channels}
-    lo = np.array([bounce[ch][0] for ch in channel])
-    hi = np.array([bounce[ch][1] for ch in channel])
-    pages = rng.uniform(*web.pages_per_session, n)
-    return pd.DataFrame({
-        "date": _date(world, d), "channel": channel, "device": np.array(log.devices)[v],
-        "market": np.array(log.markets)[m], "sessions": sessions, "users": np.minimum(users, sessions),
-        "new_users": np.minimum(new, np.minimum(users, sessions)),
-        "bounce_rate": np.round(rng.uniform(lo, hi), 4), "pages_per_session": np.round(pages, 2),
-        "avg_session_duration_seconds": np.round(rng.uniform(*web.session_duration_seconds, n), 1),
-        "goal_completions": goals,
-        "events_count": np.round(sessions * pages * rng.uniform(*web.events_per_page_view, n)).astype(int),
-    })
+def whole_numbers(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Integer columns that may be empty as pandas' nullable ``Int64``: built from rows with
+    ``None``, they would otherwise be floats and be written as ``5.0``."""
+    return table.astype({c: "Int64" for c in names if c in table.columns})
 
 
 def _choice_cdf(weights) -> np.ndarray:
@@ -187,7 +156,7 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
             "sale_within_90_days": bool(done and sold),
             "days_to_sale": sale_day - td.drive_day if (done and sold) else None,
         })
-    return pd.DataFrame(rows)
+    return whole_numbers(pd.DataFrame(rows), ["feedback_score", "duration_minutes", "days_to_sale"])
 
 
 def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
@@ -213,7 +182,7 @@ def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.D
             "lead_id": lead_id(s.lead) if s.lead != NO_LEAD else None,
             "booking_id": drive_id(s.drive) if s.drive is not None else None,
         })
-    return pd.DataFrame(rows)
+    return whole_numbers(pd.DataFrame(rows), ["days_from_lead", "days_from_test_drive"])
 
 
 def events(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:

@@ -423,7 +423,8 @@ def _tv() -> pa.DataFrameSchema:
                              "reach)", "times", ge=0, nullable=True),
         "cpp": gbp("cost per rating point = spend / grps", nullable=True, unit="GBP per rating point"),
         "spend": spend(),
-        "programme_name": text("a programme the spots ran in or around"),
+        "programme_name": text("the programme the spots ran in or around; it airs in that whole broadcast week "
+                               "(media.channels.tv.programme_seasons of the scenario)"),
     }, ("date_week_start", "broadcaster", "daypart", "spot_length_seconds", "programme_name"))
 
 
@@ -602,13 +603,19 @@ def _website() -> pa.DataFrameSchema:
         "market": market("market of the country site"),
         "sessions": count("website sessions of visitors who accepted analytics cookies (paid channels: the "
                           "platforms' landed clicks; the configurator and CRM see every visitor)"),
-        "users": count("distinct users"),
-        "new_users": count("users on their first visit"),
+        "users": count("distinct users (a user may have several sessions in a day)"),
+        "new_users": count("users analytics counts as new: visitors new to the site, plus returning visitors it "
+                           "does not recognise (cookies cleared, expired or declined before, another device)"),
         "bounce_rate": fraction("single-page sessions / sessions (empty without sessions)", nullable=True),
         "pages_per_session": col("number", "pages viewed per session", "pages", ge=0, nullable=True),
-        "avg_session_duration_seconds": col("number", "average session duration", "seconds", ge=0, nullable=True),
-        "goal_completions": count("completed goals: configurator_start + test_drive_booking + brochure_download "
-                                  "+ dealer_locator"),
+        "avg_session_duration_seconds": col("number", "average session duration: (1 - bounce rate) x the length "
+                                            "of a session that does not bounce (a bounce lasts 0 s)", "seconds",
+                                            ge=0, nullable=True),
+        "goal_completions": count("completed goals, each at most once per session: configurator_start (the "
+                                  "consenting configurator_sessions.csv rows of the day, market, channel and "
+                                  "device) + "
+                                  "test_drive_booking (website bookings of test_drives.csv) + brochure_download + "
+                                  "dealer_locator"),
         "events_count": count("tracked interaction events"),
     }, ("date", "channel", "device", "market"), (not_above("users", "sessions"), not_above("new_users", "users")))
 
@@ -703,7 +710,9 @@ def _week() -> pa.Column:
 
 
 def _spend_columns() -> dict[str, pa.Column]:
-    cols = {f"{c}_spend": gbp(f"{c} spend in the week, all markets (sum of the {c} rows of raw/)") for c in CHANNELS}
+    cols = {f"{c}_spend": gbp(f"{c} spend in the week, all markets: the {c} rows of raw/, a row covering several "
+                              "days spread evenly over them (the phasing rule, sim/schemas/phasing.py)")
+            for c in CHANNELS}
     cols["total_spend"] = gbp("sum of the channel spend columns")
     return cols
 

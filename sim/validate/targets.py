@@ -18,6 +18,7 @@ from sim.validate.consistency import (
     mmm_units_vs_raw,
     model_ready_deviation,
 )
+from sim.validate.exports import export_targets
 from sim.validate.formatting import MONTH_NAMES
 from sim.validate.funnel import (
     configurator_start_rate,
@@ -638,5 +639,5 @@ def _unmeasured_targets() -> list[Target]:
 TARGETS: list[Target] = [
     *_hard_targets(), *_total_targets(), *_row_targets(), *_media_rate_targets(), *_traditional_targets(),
     *_context_targets(), *_sales_targets(), *_funnel_targets(), *_web_targets(), *_season_targets(),
-    *_dealer_targets(), *_quick_reference_targets(), *_unmeasured_targets(),
+    *_dealer_targets(), *_quick_reference_targets(), *_unmeasured_targets(), *export_targets(),
 ]

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.world.context import ContextConfig
 from sim.world.mmm import MMMConfig
+from sim.world.programmes import season_problems, seasonal_pieces
 from sim.world.reporting import ReportingConfig
 from sim.world.vendors import VendorsConfig
 from sim.world.vocabulary import PAID_WEB, WEB_CHANNELS
@@ -185,9 +186,44 @@ class ChannelConfig(Strict):
     targeting: dict[str, float] = Field(default_factory=dict, description="segment attribute -> reach multiplier")
     response: ResponseConfig
     delivery: dict[str, DeliveryRanges] = Field(default_factory=dict)
+    programme_seasons: dict[str, list[tuple[dt.date, dt.date]]] = Field(
+        default_factory=dict, description="programme -> broadcast seasons (Monday..Sunday); others air all year")
     campaigns: list[CampaignLine] = Field(default_factory=list)
     extras: dict[str, Any] = Field(default_factory=dict,
                                    description="exporter-only attributes (stations, formats, ...)")
+
+    @field_validator("programme_seasons")
+    @classmethod
+    def _seasons(cls, seasons: dict[str, list[tuple[dt.date, dt.date]]]) -> dict[str, list[tuple[dt.date, dt.date]]]:
+        problems = season_problems(seasons)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return {p: sorted(w) for p, w in seasons.items()}
+
+    @field_validator("campaigns")
+    @classmethod
+    def _programmes_in_season(cls, lines: list[CampaignLine], info: Any) -> list[CampaignLine]:
+        """Each line with programmes becomes one line per stretch of its window in which the same
+        programmes are on air (:mod:`sim.world.programmes`)."""
+        seasons = info.data.get("programme_seasons") or {}
+        listed = {p for line in lines for p in line.attributes.get("programmes", ())}
+        unknown = sorted(set(seasons) - listed)
+        if unknown:
+            raise ValueError(f"programme_seasons names programmes no campaign line lists: {unknown}")
+        out = []
+        for i, line in enumerate(lines):
+            programmes = line.attributes.get("programmes")
+            if not programmes or not seasons:
+                out.append(line)
+                continue
+            for start, end, airing in seasonal_pieces(programmes, line.start, line.end, seasons, HORIZON):
+                if not airing:
+                    raise ValueError(f"campaigns[{i}] ({line.kind} {line.objective}): none of its programmes "
+                                     f"{programmes} is on air from {start or 'the start'} to {end or 'the end'}; "
+                                     "list one that airs all year")
+                out.append(line.model_copy(update={"start": start, "end": end,
+                                                   "attributes": {**line.attributes, "programmes": airing}}))
+        return out
 
 
 PaidWebChannel = Literal["paid_search", "social_paid", "display", "video"]
@@ -425,6 +461,12 @@ class World(Strict):
             for i, line in enumerate(ch.campaigns):
                 if line.model not in self.models:
                     raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
+        tv_report = self.reporting.media.tv
+        for line in self.media.channels["tv"].campaigns if "tv" in self.media.channels else ():
+            key = tv_report.spot_rating_key(line.objective, line.attributes.get("daypart", ""))
+            if key not in tv_report.spot_rating:
+                raise ValueError(f"reporting.media.tv.spot_rating has no {key!r} (TV line {line.kind} "
+                                 f"{line.objective}); it has {sorted(tv_report.spot_rating)}")
         for where, market in (("mmm.kpi_market", self.mmm.kpi_market),
                               ("context.estimate_market", self.context.estimate_market),
                               ("vendors.market", self.vendors.market)):
