@@ -184,9 +184,20 @@ class CrmReporting(Convention):
     test_drives: DriveReporting = Field(description="test_drives.csv")
 
 
+# --------------------------------------------------------------------------- documents and the gold question set
+class DocumentReporting(Convention):
+    """How the documents count business days and how the gold question set is cut into passages."""
+
+    holiday_calendars: dict[str, str] = Field(description="market -> public-holiday calendar of its business days "
+                                                          "(a `holidays` country code, optionally -subdivision)")
+    chunk_chars: int = Field(gt=0, description="largest passage of the BEIR corpus, in characters (a paragraph "
+                                               "longer than this is one passage of its own)")
+
+
 class ReportingConfig(Convention):
     """Reporting-only conventions of the exports: they shape files, never what happened."""
 
     media: MediaReporting = Field(description="the media exports, per channel")
     web: WebReporting = Field(description="website_analytics.csv")
     crm: CrmReporting = Field(description="the CRM exports: configurator sessions and test drives")
+    documents: DocumentReporting = Field(description="the documents (business days) and the gold question set")

@@ -7,9 +7,9 @@ the raw CSVs show.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from sim.exporters.calendars import business_days_after
 from sim.exporters.contracts.facts import Facts
 from sim.exporters.contracts.measure import CHANNEL_TABLE, ooh_site_days, owner_rows, tv_weeks
 from sim.exporters.contracts.text import long_date, md_table, money
@@ -92,10 +92,15 @@ def report_calendar(f: Facts) -> str:
     c: AgencyTerms = f.contract  # type: ignore[assignment]
     if f.window is None:
         return "_The appointment does not cover the year._"
-    due_days = int(next(m.target for m in c.sla.values() if m.measure == "report_timeliness"))
+    name, metric = next((k, m) for k, m in c.sla.items() if m.measure == "report_timeliness")
+    region = f.world.reporting.documents.holiday_calendars[f.vendors.market]
     rows = []
     for month in pd.period_range(f.window[0], f.window[1], freq="M"):
-        month_end = np.datetime64(month.end_time.date())
-        due = pd.Timestamp(np.busday_offset(month_end, due_days, roll="backward")).date()
-        rows.append([f"{month:%B %Y}", long_date(month.end_time.date()), long_date(due)])
-    return md_table(["Month reported", "Month end", "Report due by"], rows)
+        month_end = month.end_time.date()
+        due = business_days_after(month_end, int(metric.target), region)
+        source = {"op": "business_days_after", "calendar": region,
+                  "args": [{"const": month_end.isoformat()}, {"config": f"vendors.{f.key}.sla.{name}.target"}]}
+        rows.append([f"{month:%B %Y}", long_date(month_end),
+                     long_date(due, ask=f"the date by which the Monthly Report for {month:%B %Y} is due",
+                               source=source)])
+    return md_table(["Month reported", "Month end", "Report due by"], rows, key="report_calendar")
