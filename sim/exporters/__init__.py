@@ -2,7 +2,8 @@
 
 :func:`export_tables` is the registry of every file a run writes from its log: the ten media
 tables, the funnel and reference tables, the context tables, the SLA tracker, the contracts
-(with the spans of the facts they state), the weekly MMM tables and the gold question set
+and the documents written after the fact (reports, notices, briefs: ``raw/reports/``), with the
+spans of the facts they state, the weekly MMM tables and the gold question set
 built from the documents and the tables (``rag/``). Each table draws its reporting noise from its own stream
 (``("export", name)``), so formatting one file never moves a number of another, nor a
 causal fact.
@@ -19,6 +20,7 @@ from sim.engine.log import EventLog
 from sim.exporters import context, digital, mmm, pipeline, traditional
 from sim.exporters.contracts import contract_documents, sla_tracking
 from sim.exporters.gold import rag_files
+from sim.exporters.reports import report_documents
 from sim.schemas import columns
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
@@ -69,7 +71,7 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     raw.update({name: _declared(name, table(world, log, rng_for(name))) for name, table in LOG_TABLES.items()})
     raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)
-    documents = contract_documents(world, raw)
+    documents = contract_documents(world, raw) + report_documents(world, raw)
     weekly_spend = mmm.weekly_channel_spend(world, log.media)
     weekly_sales = mmm.weekly_sales(world, raw)
     tables = {f"raw/{k}.csv": v for k, v in raw.items()}

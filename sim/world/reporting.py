@@ -190,6 +190,11 @@ class DocumentReporting(Convention):
 
     holiday_calendars: dict[str, str] = Field(description="market -> public-holiday calendar of its business days "
                                                           "(a `holidays` country code, optionally -subdivision)")
+    post_campaign_business_days: int = Field(gt=0, description="business days after the year ends that a "
+                                                               "broadcaster's post-campaign report is dated")
+    notice_business_days: int = Field(gt=0, description="business days after a missed period that its SLA notice "
+                                                        "or make-good letter is dated")
+    brief_days_before: int = Field(gt=0, description="days before the year starts that the media plan briefs are dated")
     chunk_chars: int = Field(gt=0, description="largest passage of the BEIR corpus, in characters (a paragraph "
                                                "longer than this is one passage of its own)")
 

@@ -10,13 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.exporters.contracts.facts import Facts
-from sim.exporters.contracts.measure import owner_rows, total_media_spend
 from sim.exporters.contracts.schedules import (
     billings_table,
-    ooh_delivery_table,
     report_calendar,
-    site_package_table,
-    tv_delivery_table,
 )
 from sim.exporters.contracts.text import bullets, listing, long_date, md_table, money, number, pct, roman_list, times
 from sim.exporters.spans import Figure
@@ -51,6 +47,10 @@ def scaled_commitment(f: Facts, line: str) -> dict:
 
 def term_end(f: Facts) -> dict:
     return {"op": "term_end", "args": [cfg("vendors", f.key, "start"), cfg("vendors", f.key, "term_months")]}
+
+
+def as_percent_of(amount: dict, share: dict) -> dict:
+    return {"op": "mul", "args": [amount, share]}
 
 
 def term(f: Facts, attr: str, unit: str, ask: str) -> Figure:
@@ -132,27 +132,17 @@ def _commitment_fields(f: Facts) -> dict[str, str]:
             f"scheduled_{r.line}": money(r.scheduled_in_year_gbp,
                                          ask=f"the part of the {line.label} commitment scheduled in {year}",
                                          source={"op": "mul", "args": [commit, share]}),
-            f"delivered_{r.line}": money(r.delivered_in_term_gbp), f"label_{r.line}": line.label}
+            f"label_{r.line}": line.label}
     if rows.empty:
         return out
     out |= {
         "commitment_total": money(rows["commitment_gbp"].sum(), ask="the total commitment over the term",
                                   source={"op": "add", "args": [scaled_commitment(f, r) for r in rows["line"]]}),
         "scheduled_total": money(rows["scheduled_in_year_gbp"].sum()),
-        "delivered_total": money(rows["delivered_in_term_gbp"].sum()),
-        "pre_term_total": money(rows["delivered_pre_term_gbp"].sum()),
-        "remaining_total": money(rows["remaining_after_year_gbp"].sum()),
         "commitment_table": md_table(
-            ["Commitment line", "Media owner feed", "Term commitment", "Cancellation notice"],
-            [[r.label, f"`{r.owners}`", money(r.commitment_gbp), f"{f.contract.commitments[r.line].notice_weeks} weeks"]
-             for r in rows.itertuples()], right={2}),
-        "phasing_table": md_table(
-            ["Commitment line", "Term commitment", f"Scheduled in {f.world.run.start.year}",
-             f"Delivered in term to {long_date(f.world.run.end)}", "Delivered / scheduled",
-             "Balance of term", "Pre-term spend (not counted)"],
-            [[r.label, money(r.commitment_gbp), f"{money(r.scheduled_in_year_gbp)} ({pct(r.in_year_share)})",
-              money(r.delivered_in_term_gbp), _ratio(r.delivered_vs_scheduled), money(r.remaining_after_year_gbp),
-              money(r.delivered_pre_term_gbp)] for r in rows.itertuples()], right={1, 2, 3, 4, 5, 6}),
+            ["Commitment line", "Term commitment", "Cancellation notice"],
+            [[r.label, money(r.commitment_gbp), f"{f.contract.commitments[r.line].notice_weeks} weeks"]
+             for r in rows.itertuples()], right={1}),
     }
     return out
 
@@ -181,7 +171,6 @@ def airtime_fields(f: Facts) -> dict[str, str]:
                                   source=as_percent(cfg("vendors", k, "share_of_broadcast"))),
         "bvod_cpm": money(c.bvod_cpm_gbp, pence=True, ask="the CPM of its BVOD (streaming) airtime",
                           source=cfg("vendors", k, "bvod_cpm_gbp")) if c.bvod_cpm_gbp else "",
-        "tv_delivery": tv_delivery_table(f),
     }
     if isinstance(c, PartnershipContract):
         out |= {"partnership_fee": money(c.partnership_fee_gbp, ask="the content partnership fee",
@@ -201,7 +190,6 @@ def bvod_fields(f: Facts) -> dict[str, str]:
     c: BvodAddendum = f.contract  # type: ignore[assignment]
     parent = f.vendors.contracts()[c.parent]
     owners = [o for m in c.sla.values() for o in m.owners]
-    spend = float(owner_rows(f.media, "tv", owners, f.window)["spend"].sum())
     rec = f.reconciliation
     covers = rec["owners"].str.split(", ").map(lambda o: bool(set(o) & set(owners)))
     line = rec[(rec["contract"] == c.parent) & covers]
@@ -222,7 +210,6 @@ def bvod_fields(f: Facts) -> dict[str, str]:
                                        source=cfg("vendors", f.key, "report_business_days")),
         "parent_reference": parent.reference,
         "parent_title": parent.title, "parent_signed": long_date(parent.signed),
-        "bvod_spend": money(spend), "bvod_feed": listing([f"`{o}`" for o in owners]),
     }
 
 
@@ -246,7 +233,6 @@ def ooh_fields(f: Facts) -> dict[str, str]:
         "impression_guarantee": share(f, "impression_guarantee", "the share of the estimated impressions guaranteed"),
         "make_good_weeks": term(f, "make_good_weeks", "weeks", "the period within which make-good sites are due"),
         "force_majeure": roman_list(c.force_majeure),
-        "site_package": site_package_table(f), "ooh_delivery": ooh_delivery_table(f),
     }
     if isinstance(c, DoohContract):
         out |= {"platforms": listing(c.programmatic_platforms),
@@ -267,13 +253,16 @@ AGENCY_KPI_LABELS = {
     "approved_supply": "Impressions bought through approved exchanges",
     "report_timeliness": "Monthly report delivered after month end",
     "budget_pacing": "Annual spend per channel within budget",
-    "cost_per_lead": "Blended cost per qualified lead",
+    "cost_per_lead": "Cost per lead of Meta lead-generation campaigns (platform-reported)",
 }
 
 
 def agency_fields(f: Facts) -> dict[str, str]:
     c: AgencyTerms = f.contract  # type: ignore[assignment]
-    billings = total_media_spend(f.media)
+    channels = f.world.media.channels
+    billings = sum(ch.budget_gbp for ch in channels.values())
+    planned = {"op": "add", "args": [cfg("media", "channels", name, "budget_gbp") for name in channels]}
+    commission = as_percent_of(planned, cfg("vendors", f.key, "commission_media"))
     targets = {k: ("within " if m.measure in CEILING_MEASURES else "at least ") + _sla_value(m.measure, m.target)
                for k, m in c.sla.items()}
     targets |= {"budget_pacing": f"within +/- {pct(c.budget_pacing_tolerance)}",
@@ -293,9 +282,13 @@ def agency_fields(f: Facts) -> dict[str, str]:
         "audits_per_year": times(c.audits_per_year),
         "audit_lookback": term(f, "audit_lookback_years", "years", "how many past years an audit may cover"),
         "exchanges": bullets(c.approved_exchanges), "report_low": str(c.report_business_days[0]),
-        "report_high": str(c.report_business_days[1]), "billings": money(billings),
-        "commission_estimate": money(billings * c.commission_media),
-        "bonus_cap_estimate": money(billings * c.commission_media * c.kpi_bonus_max),
+        "report_high": str(c.report_business_days[1]),
+        "billings": money(billings, ask=f"the planned Media Cost for {f.world.run.start.year}", source=planned),
+        "commission_estimate": money(billings * c.commission_media, ask="the estimated media commission on the plan",
+                                     source=commission),
+        "bonus_cap_estimate": money(billings * c.commission_media * c.kpi_bonus_max,
+                                    ask="the largest performance bonus on the plan",
+                                    source=as_percent_of(commission, cfg("vendors", f.key, "kpi_bonus_max"))),
         "billings_table": billings_table(f), "report_calendar": report_calendar(f),
         "vendor_names": listing(list(dict.fromkeys(
             other.vendor.name for other in f.vendors.contracts().values() if other is not c))),

@@ -7,9 +7,12 @@ reading the documents:
 * ``{"config": "vendors.itv.cpp_gbp.peak"}``      a value of the resolved scenario, by dotted path
 * ``{"const": 100}``                                a constant (also an ISO date string)
 * ``{"csv": {"path": ..., "row": r, "column": c}}`` a CSV cell (``row`` counts data rows from 0)
+* ``{"csv_sum": {"path": p, "column": c, "where": {col: value}, "prefix": {col: "2025-03"}}}``:
+  the sum of a column over the rows whose ``where`` columns equal their values and whose
+  ``prefix`` columns start with their text (a month of a date column); ``csv_count`` counts them
 * ``{"op": OP, "args": [...]}`` with OP one of ``add``, ``sub``, ``mul``, ``div``,
-  ``days_between`` (second date minus first, in days), ``term_end`` (start date and months: the
-  last day of the term), ``business_days_after`` (a date and n; with ``"calendar"``, a
+  ``days_between`` (second date minus first, in days), ``add_days`` (a date and n), ``term_end``
+  (start date and months: the last day of the term), ``business_days_after`` (a date and n; with ``"calendar"``, a
   ``holidays`` region such as ``GB-ENG``).
 """
 
@@ -68,15 +71,33 @@ class Derivation:
         if "csv" in node:
             cell = node["csv"]
             return self.read_csv(cell["path"]).iloc[int(cell["row"])][cell["column"]]
+        for kind in ("csv_sum", "csv_count"):
+            if kind in node:
+                rows = select_rows(self.read_csv(node[kind]["path"]), node[kind])
+                if kind == "csv_count":
+                    return float(len(rows))
+                return float(rows[node[kind]["column"]].astype(float).sum())
         args = [self(a) for a in node["args"]]
         op = node["op"]
         if op == "term_end":
             return _term_end(*args)
+        if op == "add_days":
+            return (_date(args[0]) + dt.timedelta(days=int(args[1]))).isoformat()
         if op == "business_days_after":
             return business_days_after(_date(args[0]), int(args[1]), node["calendar"]).isoformat()
         if op not in OPS:
             raise ValueError(f"unknown derivation op {op!r}")
         return OPS[op](*args)
+
+
+def select_rows(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """The rows of a ``csv_sum`` / ``csv_count`` node."""
+    keep = pd.Series(True, index=frame.index)
+    for col, value in spec.get("where", {}).items():
+        keep &= frame[col].astype(str) == str(value)
+    for col, text in spec.get("prefix", {}).items():
+        keep &= frame[col].astype(str).str.startswith(str(text))
+    return frame[keep]
 
 
 def csv_cells(node: dict) -> list[dict]:

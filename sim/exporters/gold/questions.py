@@ -12,7 +12,7 @@ cells of the raw CSVs) into questions of seven types:
 * ``cross-document``  the same term compared, or added up, across documents;
 * ``table+text``      a document's rate or threshold applied to a cell of a raw CSV;
 * ``temporal``        dates: days between events, deadlines, terms;
-* ``unanswerable``    a term the named document does not state (another document states it).
+* ``unanswerable``    a term the named contract does not state (another contract states it).
 
 Evidence is a list of character spans ``{doc_id, path, start, end, text}`` of the written files
 (the lines stating the facts) and CSV cells ``{path, row, column}`` (row counts data rows from 0).
@@ -180,10 +180,10 @@ class Generator:
                         line_evidence(doc, span), span.meta.get("source"), tolerance_of(span), family, [doc.doc_id])
 
     # ----------------------------------------------------------------- extraction
-    def extraction(self, per_doc: int = 14) -> Iterable[Question]:
+    def extraction(self, per_contract: int = 14, per_report: int = 8) -> Iterable[Question]:
         for doc in self.docs:
             facts = [s for s in self.facts[doc.doc_id].by_key.values() if s.unit != "date"]
-            for span in self.pick(facts, per_doc):
+            for span in self.pick(facts, per_contract if doc.doc_type == "contract" else per_report):
                 yield self._ask(doc, span, "extraction", "stated fact")
 
     # ----------------------------------------------------------------- temporal
@@ -346,23 +346,25 @@ class Generator:
                                    tolerance_of(other), "table hop", [d1.doc_id, d2.doc_id])
 
     # ----------------------------------------------------------------- cross-document
-    def cross_document(self, per_key: int = 3) -> Iterable[Question]:
+    def cross_document(self, per_key: int = 3, most: int = 90) -> Iterable[Question]:
         keyed: dict[str, list[tuple[Document, Span]]] = {}
         for doc in self.docs:
             for key, span in self.facts[doc.doc_id].by_key.items():
                 if isinstance(span.meta.get("value"), int | float) and "source" in span.meta:
                     keyed.setdefault(_comparable(key), []).append((doc, span))
+        chosen = []
         for key, group in sorted(keyed.items()):
             pairs = [(a, b) for a, b in itertools.combinations(group, 2)
                      if a[0] is not b[0] and a[1].unit == b[1].unit and a[1].value != b[1].value]
-            for (d1, s1), (d2, s2) in self.pick(pairs, per_key):
-                (d1, s1), (d2, s2) = sorted([(d1, s1), (d2, s2)], key=lambda p: -p[1].value)
-                diff = s1.value - s2.value
-                decimals = 2 if s1.unit in ("%", "GBP") and (s1.value % 1 or s2.value % 1) else 0
-                q = (f"By how much does {s1.meta['ask']} in {d1.title} exceed {s2.meta['ask']} in {d2.title}?")
-                yield Question(q, "cross-document", fmt_value(diff, s1.unit, decimals), round(diff, 4), s1.unit,
-                               merge(line_evidence(d1, s1), line_evidence(d2, s2)), _diff_source(s1, s2),
-                               tolerance_of(s1) + tolerance_of(s2), f"compare {key}", [d1.doc_id, d2.doc_id])
+            chosen += [(key, pair) for pair in self.pick(pairs, per_key)]
+        for key, ((d1, s1), (d2, s2)) in self.pick(chosen, most):
+            (d1, s1), (d2, s2) = sorted([(d1, s1), (d2, s2)], key=lambda p: -p[1].value)
+            diff = s1.value - s2.value
+            decimals = 2 if s1.unit in ("%", "GBP") and (s1.value % 1 or s2.value % 1) else 0
+            q = f"By how much does {s1.meta['ask']} in {d1.title} exceed {s2.meta['ask']} in {d2.title}?"
+            yield Question(q, "cross-document", fmt_value(diff, s1.unit, decimals), round(diff, 4), s1.unit,
+                           merge(line_evidence(d1, s1), line_evidence(d2, s2)), _diff_source(s1, s2),
+                           tolerance_of(s1) + tolerance_of(s2), f"compare {key}", [d1.doc_id, d2.doc_id])
         yield from self._commitment_totals()
 
     def _commitment_totals(self) -> Iterable[Question]:
@@ -501,7 +503,7 @@ class Generator:
         for doc in self.docs:
             for key, span in self.facts[doc.doc_id].by_key.items():
                 stated.setdefault(key, []).append((doc, span))
-        for doc in self.docs:
+        for doc in (d for d in self.docs if d.doc_type == "contract"):
             mine = self.facts[doc.doc_id].by_key
             rows = {s.meta["row"] for s in mine.values() if "row" in s.meta}
             absent = [(key, others[0][1]) for key, others in sorted(stated.items())
