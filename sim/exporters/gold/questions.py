@@ -22,6 +22,7 @@ Choices among candidates are drawn from the export stream ``gold``, so the set i
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -355,7 +356,8 @@ class Generator:
         chosen = []
         for key, group in sorted(keyed.items()):
             pairs = [(a, b) for a, b in itertools.combinations(group, 2)
-                     if a[0] is not b[0] and a[1].unit == b[1].unit and a[1].value != b[1].value]
+                     if a[0] is not b[0] and a[1].unit == b[1].unit and a[1].value != b[1].value
+                     and _same_measure(a[1], b[1])]
             chosen += [(key, pair) for pair in self.pick(pairs, per_key)]
         for key, ((d1, s1), (d2, s2)) in self.pick(chosen, most):
             (d1, s1), (d2, s2) = sorted([(d1, s1), (d2, s2)], key=lambda p: -p[1].value)
@@ -526,6 +528,15 @@ def _row_noun(table: str) -> str:
 def _comparable(key: str) -> str:
     """Keys that name the same term in different documents (commitment lines differ by name)."""
     return key
+
+
+PERIOD = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                    r"December)\b|\d[\d-]*")
+
+
+def _same_measure(a: Span, b: Span) -> bool:
+    """Two facts measure the same thing if their question phrases differ only by a period."""
+    return PERIOD.sub("", a.meta["ask"]) == PERIOD.sub("", b.meta["ask"])
 
 
 def _metric_name(measure: str) -> str:

@@ -18,7 +18,7 @@ from sim.exporters.calendars import business_days_after
 from sim.exporters.contracts import agency_report_log
 from sim.exporters.contracts.measure import term_window
 from sim.exporters.contracts.text import long_date, md_table, money, number, pct
-from sim.exporters.reports.common import REPORTS, csv_node, month_label, spend_table, total
+from sim.exporters.reports.common import REPORTS, csv_node, month_label, place, spend_table, total
 from sim.exporters.spans import Document, Figure, mark
 
 
@@ -57,13 +57,13 @@ class MonthFacts:
         stem, date = found
         node = csv_node("csv_sum", stem, "spend", {"market": market} if market else None, {date: self.ym})
         label = self.world.media.channels[channel].label
-        where = f" in {self.world.markets[market].name}" if market else ""
+        where = f" in {place(self.world, market)}" if market else ""
         return money(total(self.raw, node), ask=f"the {label} Media Cost{where} in {self.label}", source=node)
 
     def leads(self, market: str | None = None) -> Figure:
         node = csv_node("csv_count", "leads", where={"market": market} if market else None,
                         prefix={"created_date": self.ym})
-        where = f" in {self.world.markets[market].name}" if market else ""
+        where = f" in {place(self.world, market)}" if market else ""
         return number(total(self.raw, node), "leads", ask=f"the number of CRM leads created{where} in {self.label}",
                       source=node)
 
@@ -171,7 +171,7 @@ def _dashboard(world: Any, f: MonthFacts, issued) -> str:
         "## Key figures",
         "",
         f"- Total Media Cost: {mark(total_cost, 'media_total')}"
-        + (f" ({share_uk} in the {world.markets[uk].name})" if share_uk else ""),
+        + (f" ({share_uk} in {place(world, uk)})" if share_uk else ""),
         f"- New CRM leads: {mark(f.leads(), 'leads_total')}",
         kpi,
         "",

@@ -13,7 +13,7 @@ from typing import Any
 
 from sim.engine.plan import market_budgets
 from sim.exporters.contracts.text import listing, long_date, md_table, money, pct
-from sim.exporters.reports.common import REPORTS
+from sim.exporters.reports.common import REPORTS, place
 from sim.exporters.spans import Document, Figure, mark
 
 
@@ -41,18 +41,18 @@ def _lines(world: Any, market: str) -> list[tuple[str, Figure]]:
                                         {"op": "div", "args": [{"config": f"media.market_split.{market}"},
                                                                {"op": "add", "args": shares}]}]}
         budget = market_budgets(world, name)[market]
-        out.append((ch.label, money(budget, ask=f"the {ch.label} budget for {world.markets[market].name}",
+        out.append((ch.label, money(budget, ask=f"the {ch.label} budget for {place(world, market)}",
                                     source=source)))
     return out
 
 
 def _total(world: Any, market: str, lines: list[tuple[str, Figure]]) -> Figure:
-    return money(sum(f.value for _, f in lines), ask=f"the total media budget for {world.markets[market].name}",
+    return money(sum(f.value for _, f in lines), ask=f"the total media budget for {place(world, market)}",
                  source={"op": "add", "args": [f.meta["source"] for _, f in lines]})
 
 
 def _launch(world: Any, market: str) -> Figure:
-    return long_date(world.markets[market].launch_date, ask=f"the launch date in {world.markets[market].name}",
+    return long_date(world.markets[market].launch_date, ask=f"the launch date in {place(world, market)}",
                      source={"config": f"markets.{market}.launch_date"})
 
 
@@ -69,7 +69,7 @@ def _full(world: Any, market: str, lines: list[tuple[str, Figure]], dated: dt.da
         "",
         "## 1. Objective",
         "",
-        f"Launch the {models} vehicles in the {world.markets[market].name} from "
+        f"Launch the {models} vehicles in {place(world, market)} from "
         f"{mark(_launch(world, market), 'launch')}: build awareness before the launch, then leads, test drives "
         "and sales at the dealer network as it opens.",
         "",

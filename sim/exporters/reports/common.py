@@ -42,3 +42,9 @@ def total(raw: dict[str, pd.DataFrame], node: dict) -> float:
 
 def month_label(period: pd.Period) -> str:
     return f"{period:%B %Y}"
+
+
+def place(world: Any, market: str) -> str:
+    """A market's name as a sentence uses it ("the United Kingdom", "Germany")."""
+    name = world.markets[market].name
+    return f"the {name}" if name.split()[0] in ("United", "Netherlands") else name
