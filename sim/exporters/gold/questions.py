@@ -325,6 +325,7 @@ class Generator:
                                merge([_ev(doc, origin)], [_ev(target_doc, target)]), fact.meta.get("source"),
                                tolerance_of(fact), "cross-reference", sorted({doc.doc_id, target_doc.doc_id}))
         yield from self._table_hops()
+        yield from self._row_hops()
 
     def _table_hops(self) -> Iterable[Question]:
         """The row with the highest / lowest figure of one document's table, read in another's."""
@@ -345,6 +346,31 @@ class Generator:
                     yield Question(q, "multi-hop", f"{row.meta['row']}: {other.text}", other.value, other.unit,
                                    merge(line_evidence(d1, row), line_evidence(d2, other)), other.meta.get("source"),
                                    tolerance_of(other), "table hop", [d1.doc_id, d2.doc_id])
+
+    def _row_hops(self, per_doc: int = 2) -> Iterable[Question]:
+        """The row of a report's table with the highest figure in one column, read in another column."""
+        for doc in (d for d in self.docs if d.doc_type != "contract"):
+            hops = []
+            for name, cells in self.facts[doc.doc_id].tables().items():
+                columns: dict[str, dict[str, Span]] = {}
+                for c in cells:
+                    if isinstance(c.meta.get("value"), int | float) and "source" in c.meta:
+                        columns.setdefault(c.meta["column"], {})[c.meta["row"]] = c
+                for (ca, a), (cb, b) in itertools.permutations(columns.items(), 2):
+                    shared = [r for r in a if r in b]
+                    if len(shared) < 3:
+                        continue
+                    top = max(shared, key=lambda r: a[r].value)
+                    if sum(a[r].value == a[top].value for r in shared) > 1:
+                        continue
+                    hops.append((name, ca, cb, top, a[top], b[top]))
+            for name, ca, cb, top, first, answer in self.pick(hops, per_doc):
+                noun = _row_noun(name)
+                q = (f"In {doc.title}, which {noun} has the highest figure in the \"{ca}\" column, and what is its "
+                     f"figure in the \"{cb}\" column?")
+                yield Question(q, "multi-hop", f"{top}: {answer.text}", answer.value, answer.unit,
+                               merge(line_evidence(doc, first), line_evidence(doc, answer)), answer.meta["source"],
+                               tolerance_of(answer), "row hop", [doc.doc_id])
 
     # ----------------------------------------------------------------- cross-document
     def cross_document(self, per_key: int = 3, most: int = 90) -> Iterable[Question]:
@@ -522,7 +548,8 @@ def cfg_node(*path: str) -> dict:
 
 
 def _row_noun(table: str) -> str:
-    return {"rate_card": "daypart", "site_rates": "format"}.get(table, "row")
+    return {"rate_card": "daypart", "site_rates": "format", "months": "month", "weeks": "week", "spend": "channel",
+            "leads": "market", "budget": "channel"}.get(table, "row")
 
 
 def _comparable(key: str) -> str:
