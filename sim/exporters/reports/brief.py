@@ -104,7 +104,7 @@ def _short(world: Any, market: str, lines: list[tuple[str, Figure]], dated: dt.d
         "",
         *[f"- {label}: {mark(f, 'budget/' + label)}" for label, f in lines],
         "",
-        *([f"No {listing(absent)} is planned for {name}; reach comes from the channels above. "] if absent else []),
+        *([f"No {listing(absent)} is planned for {name}; reach comes from the channels above."] if absent else []),
         "Campaign names follow the plan's naming templates, so spend can be read by market in every platform.",
         "",
     ])

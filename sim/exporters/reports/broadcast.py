@@ -127,6 +127,9 @@ def _monthly(world: Any, r: Airtime, dated) -> str:
         "",
         "## Delivery by month",
         "",
+        "Each week is counted in the month it starts in (the monthly service-level measurement shares a week "
+        "between the months it spans, so its monthly GRPs differ for weeks that cross a month end).",
+        "",
         md_table(headers, rows, right=set(range(1, len(headers))), key="months"),
         "",
         "The balance of the Commitment falls due in the rest of the Term; make-good airtime owed for any month "
