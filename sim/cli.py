@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
                       "e.g. `sim compare baseline --against double_tv`")
     cmp_.add_argument("--against-out", type=Path, help="output folder of the --against run (default: outputs/<it>/)")
     _wait_argument(cmp_)
+    rag = sub.add_parser("rag-score", help="grade a RAG pipeline's answers and retrieval on a run's gold questions",
+                         description="Score answers (and retrieved passages) against DIR/rag/gold.jsonl: answer "
+                         "accuracy (exact, numeric within tolerance, dates, abstention on unanswerable questions) "
+                         "and retrieval recall@k, MRR and span overlap, per question type.")
+    rag.add_argument("dir", type=Path, help="output folder of a run (it holds rag/)")
+    rag.add_argument("--answers", type=Path, help='JSON lines {"id": "q0001", "answer": "GBP 3,700"}')
+    rag.add_argument("--retrieved", type=Path,
+                     help='JSON lines {"id": "q0001", "retrieved": ["<corpus id>", ...]} (best first)')
+    rag.add_argument("--json", action="store_true", help="print the metrics as JSON instead of a table")
     val = sub.add_parser("validate", help="check an output folder against schemas, keys and the extract's targets",
                          description="Check the output folder DIR of a run and rewrite DIR/validation_report.md; "
                          "print the verdict summary.")
@@ -119,6 +128,8 @@ def _command(args) -> int:
             return _truth(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "rag-score":
+            return _rag_score(args)
     except (ConfigError, OutputError, OSError) as exc:  # bad input: one line, exit 2
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -219,6 +230,20 @@ def _validate(args) -> int:
     write_report(report, args.dir)
     print(f"{report.summary()}\n{report.enforcement}\nwrote {args.dir / 'validation_report.md'}")
     return 0 if report.ok else 1
+
+
+def _rag_score(args) -> int:
+    import json
+
+    from sim.rag import ScoreError, score, score_table
+
+    try:
+        result = score(args.dir, args.answers, args.retrieved)
+    except ScoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.json else score_table(result))
+    return 0
 
 
 def _calibrate(args) -> int:

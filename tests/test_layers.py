@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"sim.schemas"},
     {"sim.engine"},
     {"sim.exporters", "sim.truth"},
-    {"sim.validate", "sim.recover"},
+    {"sim.validate", "sim.recover", "sim.rag"},
     {"sim.run", "sim.calibrate", "sim.diagnostics"},
     {"sim.cli"},
     {"sim.__main__"},

@@ -2,7 +2,9 @@
 
 :func:`export_tables` is the registry of every file a run writes from its log: the ten media
 tables, the funnel and reference tables, the context tables, the SLA tracker, the contracts
-and the weekly MMM tables. Each table draws its reporting noise from its own stream
+and the documents written after the fact (reports, notices, briefs: ``raw/reports/``), with the
+spans of the facts they state, the weekly MMM tables and the gold question set
+built from the documents and the tables (``rag/``). Each table draws its reporting noise from its own stream
 (``("export", name)``), so formatting one file never moves a number of another, nor a
 causal fact.
 """
@@ -17,7 +19,9 @@ import pandas as pd
 from sim.engine.log import EventLog
 from sim.exporters import context, digital, mmm, pipeline, traditional, web
 from sim.exporters.attribution import claimed_outcomes
-from sim.exporters.contracts import render_contracts, sla_tracking
+from sim.exporters.contracts import contract_documents, sla_tracking
+from sim.exporters.gold import rag_files
+from sim.exporters.reports import report_documents
 from sim.schemas import columns
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
@@ -70,11 +74,13 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     raw.update({name: _declared(name, table(world, log, rng_for(name))) for name, table in LOG_TABLES.items()})
     raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)
-    contracts = render_contracts(world, raw)
+    documents = contract_documents(world, raw) + report_documents(world, raw)
     weekly_spend = mmm.weekly_channel_spend(world, raw)
     weekly_sales = mmm.weekly_sales(world, raw)
     tables = {f"raw/{k}.csv": v for k, v in raw.items()}
     tables["mmm/weekly_channel_spend.csv"] = weekly_spend
     tables["mmm/weekly_sales.csv"] = weekly_sales
     tables["mmm/model_ready.csv"] = mmm.model_ready(world, weekly_spend, weekly_sales, raw)
-    return tables, {f"raw/contracts/{k}": v for k, v in contracts.items()}
+    files = {d.path: d.text for d in documents}
+    files.update(rag_files(world, documents, tables))
+    return tables, files

@@ -128,7 +128,11 @@ def _table_section(spec: TableSpec) -> list[str]:
 def data_dictionary() -> str:
     lines = [DICTIONARY_INTRO, "## Tables", ""]
     lines += [f"- `{s.name}`: {s.title} (`{s.path}`)" for s in TABLES.values()]
-    lines += ["", "Contracts (markdown, not tables): " + ", ".join(f"`{CONTRACTS_DIR}/{f}`" for f in CONTRACTS), ""]
+    lines += ["", "Contracts (markdown, not tables): " + ", ".join(f"`{CONTRACTS_DIR}/{f}`" for f in CONTRACTS),
+              "", "Documents written after the fact (markdown): `raw/reports/` (the agency's monthly reports, the "
+              "broadcasters' post-campaign reports, make-good letters and SLA breach notices, the media plan briefs). "
+              "The gold question set over all the documents, with its BEIR and RAGAS exports: `rag/` "
+              "(`rag/gold_card.md` describes it).", ""]
     for spec in TABLES.values():
         lines += _table_section(spec)
     return "\n".join(lines)
@@ -393,7 +397,8 @@ CARD_USES = [
     "(`truth/`: true incremental units and ROI per channel from counterfactual runs).",
     "Comparing scenarios (budget shifts, channels switched off, launch timing) with common random numbers.",
     "Teaching and exercising data pipelines: joining platform exports, CRM tables and contracts, checking keys.",
-    "Testing document extraction (RAG) on the vendor contracts against numbers the tables confirm.",
+    "Testing document extraction (RAG) on the vendor contracts and reports against numbers the tables confirm, "
+    "with the gold question set of `rag/` (`sim rag-score`).",
 ]
 
 CARD_OUT_OF_SCOPE = [

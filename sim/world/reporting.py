@@ -233,6 +233,21 @@ class PlatformAttribution(Convention):
         description="on-platform form leads that never reach the CRM (claimed, not in leads.csv)")
 
 
+# --------------------------------------------------------------------------- documents and the gold question set
+class DocumentReporting(Convention):
+    """How the documents count business days and how the gold question set is cut into passages."""
+
+    holiday_calendars: dict[str, str] = Field(description="market -> public-holiday calendar of its business days "
+                                                          "(a `holidays` country code, optionally -subdivision)")
+    post_campaign_business_days: int = Field(gt=0, description="business days after the year ends that a "
+                                                               "broadcaster's post-campaign report is dated")
+    notice_business_days: int = Field(gt=0, description="business days after a missed period that its SLA notice "
+                                                        "or make-good letter is dated")
+    brief_days_before: int = Field(gt=0, description="days before the year starts that the media plan briefs are dated")
+    chunk_chars: int = Field(gt=0, description="largest passage of the BEIR corpus, in characters (a paragraph "
+                                               "longer than this is one passage of its own)")
+
+
 class ReportingConfig(Convention):
     """Reporting-only conventions of the exports: they shape files, never what happened."""
 
@@ -241,3 +256,4 @@ class ReportingConfig(Convention):
     media: MediaReporting = Field(description="the media exports, per channel")
     web: WebReporting = Field(description="website_analytics.csv")
     crm: CrmReporting = Field(description="the CRM exports: configurator sessions and test drives")
+    documents: DocumentReporting = Field(description="the documents (business days) and the gold question set")

@@ -11,6 +11,11 @@ reference and every reference is checked:
   document's numbering (an addendum citing its agreement).
 
 An unknown reference raises, so a broken cross-reference cannot reach a document.
+
+Numbering marks what it writes (:mod:`sim.exporters.spans`): each clause heading
+(``heading:<key>``), each sub-clause line (``clause:<key>.<sub>``) and each resolved reference
+(``ref:<doc>:<target>``), with the citation they stand for, so questions can ask which clause
+says something and follow a reference to the clause it names.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+
+from sim.exporters.spans import CLOSE, OPEN, mark
 
 CLAUSE = re.compile(r"^#{2,3} @(?P<key>[a-z0-9_]+) (?P<title>.+)$")
 SCHEDULE = re.compile(r"^#{2,3} @@(?P<key>[a-z0-9_]+) (?P<title>.+)$")
@@ -78,11 +85,13 @@ def _anchor_pass(lines: list[str], style: Style) -> tuple[list[str], dict[str, s
             s += 1
             label = _schedule_label(s, style.schedule_letters)
             anchors[hit["key"]] = style.schedule_ref.format(s=label)
-            out += ["", style.schedule.format(s=label, title=hit["title"]), ""]
+            heading = style.schedule.format(s=label, title=hit["title"])
+            out += ["", _marked(heading, f"heading:{hit['key']}", anchors[hit["key"]], hit["key"]), ""]
         elif hit := CLAUSE.match(line):
             n, m, key = n + 1, 0, hit["key"]
             anchors[key] = style.ref.format(label=n)
-            out += ["", style.heading.format(n=n, title=hit["title"], title_upper=hit["title"].upper()), ""]
+            heading = style.heading.format(n=n, title=hit["title"], title_upper=hit["title"].upper())
+            out += ["", _marked(heading, f"heading:{key}", anchors[key], key), ""]
         elif hit := SUB.match(line):
             if hit["key"] not in ("", key):
                 raise ValueError(f"sub-clause @{hit['key']}.{hit['sub']} is inside clause @{key}")
@@ -90,10 +99,24 @@ def _anchor_pass(lines: list[str], style: Style) -> tuple[list[str], dict[str, s
             label = style.sub_label.format(n=n, m=m, a=string.ascii_lowercase[m - 1])
             if hit["sub"]:
                 anchors[f"{key}.{hit['sub']}"] = style.ref.format(label=label)
-            out += ["", style.sub_line.format(label=label, a=string.ascii_lowercase[m - 1], text=hit["text"])]
+            sub = f"{key}.{hit['sub'] or m}"
+            text = style.sub_line.format(label=label, a=string.ascii_lowercase[m - 1], text=hit["text"])
+            out += ["", _marked(text, f"clause:{sub}", style.ref.format(label=label), sub)]
         else:
             out.append(line)
     return out, anchors
+
+
+def _marked(line: str, key: str, citation: str, anchor: str) -> str:
+    """A heading or sub-clause line marked with its citation (its fields' markers must close on it)."""
+    depth = 0
+    for ch in line:
+        depth += (ch == OPEN) - (ch == CLOSE)
+        if depth < 0:
+            break
+    if depth != 0:
+        raise ValueError(f"a field of @{anchor} spans more than its line; put it on a line of its own")
+    return mark(line, key, citation=citation, anchor=anchor)
 
 
 def number_document(template: str, style: str, cited: dict[str, Numbered] | None = None) -> Numbered:
@@ -106,7 +129,8 @@ def number_document(template: str, style: str, cited: dict[str, Numbered] | None
         table = anchors if hit["doc"] is None else cited[hit["doc"]].anchors
         if target not in table:
             raise KeyError(f"reference §{hit.group(0)[1:]} has no anchor")
-        return table[target]
+        return mark(table[target], f"ref:{hit['doc'] or ''}:{target}", citation=table[target], target=target,
+                    cited=hit["doc"])
 
     text = REF.sub(resolve, "\n".join(body))
     return Numbered(re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n", anchors)

@@ -20,6 +20,7 @@ from sim.exporters.contracts.facts import Facts
 from sim.exporters.contracts.fields import agency_fields, airtime_fields, bvod_fields, common_fields, ooh_fields
 from sim.exporters.contracts.measure import commitment_reconciliation
 from sim.exporters.contracts.numbering import Numbered, number_document
+from sim.exporters.spans import Document, mark
 
 DOCUMENTS: dict[str, ModuleType] = {
     "itv": itv, "sky": sky, "sky_bvod": sky_bvod, "channel4": channel4,
@@ -37,7 +38,7 @@ def render_contract(facts: Facts, cited: dict[str, Numbered]) -> Numbered:
     for name in doc.FIELDS:
         fields |= FIELD_BUILDERS[name](facts)
     try:
-        text = Template(doc.TEMPLATE).substitute(fields)
+        text = Template(doc.TEMPLATE).substitute({name: mark(v, name) for name, v in fields.items()})
     except KeyError as exc:
         raise KeyError(f"{facts.contract.file}: template field {exc} has no value") from None
     try:
@@ -46,11 +47,19 @@ def render_contract(facts: Facts, cited: dict[str, Numbered]) -> Numbered:
         raise type(exc)(f"{facts.contract.file}: {exc}") from None
 
 
-def render_contracts(world: Any, media: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """File name -> markdown of every contract (``raw/contracts/``), in document order."""
+def contract_documents(world: Any, media: dict[str, pd.DataFrame]) -> list[Document]:
+    """Every contract (``raw/contracts/``) with the spans of its facts, in document order."""
     reconciliation = commitment_reconciliation(world, media)
     numbered: dict[str, Numbered] = {}
     for key, contract in world.vendors.contracts().items():
         facts = Facts(world, key, contract, reconciliation, media)
         numbered[key] = render_contract(facts, numbered)
-    return {world.vendors.contracts()[k].file: doc.text for k, doc in numbered.items()}
+    contracts = world.vendors.contracts()
+    return [Document.from_marked(f"raw/contracts/{contracts[k].file}", "contract",
+                                 f"the {contracts[k].vendor.name} {contracts[k].title} ({contracts[k].reference})",
+                                 contracts[k].signed.isoformat(), doc.text) for k, doc in numbered.items()]
+
+
+def render_contracts(world: Any, media: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """File name -> markdown of every contract (``raw/contracts/``), in document order."""
+    return {d.path.removeprefix("raw/contracts/"): d.text for d in contract_documents(world, media)}

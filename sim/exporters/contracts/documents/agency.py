@@ -67,7 +67,7 @@ ${brand_safety}
 @remuneration.media The Agency shall be paid a commission of ${commission_media} of Media Cost.
 @remuneration.production The Agency shall be paid a fee of ${commission_production} of Production Cost for production it manages.
 @remuneration.only The commission and fees in this Condition and the bonus in §kpis are the Agency's only remuneration. The Agency shall not receive any other payment, in money or in kind, from media owners or suppliers in connection with the Client's business.
-@remuneration.estimate The estimated remuneration for ${year}, based on the Media Cost actually billed, is shown in §remuneration_schedule.
+@remuneration.estimate The estimated remuneration for ${year}, on the Client's approved media plan, is shown in §remuneration_schedule.
 
 ## @payment Invoicing and Payment
 @payment.terms The Client shall pay the Agency's invoices within ${payment_days} days of their date.
@@ -82,7 +82,7 @@ ${brand_safety}
 ## @kpis KPI Framework and Performance Bonus
 @kpis.framework The Agency's performance is measured against the KPIs, targets and weights in §kpi_schedule.
 @kpis.bonus The Client shall pay a performance bonus of up to ${kpi_bonus_max} of the Agency's media commission for the year. The bonus is the maximum multiplied by the sum of the weights of the KPIs met.
-@kpis.assessment KPIs are assessed after the end of each calendar year from the Monthly Reports and verification data. Disputes are resolved under §audit.
+@kpis.assessment KPIs are assessed after the end of each calendar year from the Monthly Reports and verification data. A disagreement about whether a KPI was met is resolved under §disputes.
 
 ## @audit Audit
 @audit.right The Client may audit the Agency's records relating to the Services ${audits_per_year} in each year, on ${audit_notice_days} days' written notice, covering the previous ${audit_lookback} years.
@@ -114,6 +114,11 @@ ${brand_safety}
 @handover.period During the notice period and for ${handover_days} days after termination, the Agency shall cooperate with the Client and any new agency to transfer the Services.
 @handover.items The Agency shall transfer the Client's platform accounts, ad-server and DV360 access, Campaign Data, Vendor Contracts and records of commitments, notice periods and make-good claims.
 
+## @disputes Disputes
+@disputes.escalation A dispute about these Terms, including an assessment under §kpis.assessment or the findings of an audit under §audit, is first referred to the parties' senior representatives, who shall meet within 10 Business Days of a written request.
+@disputes.expert A dispute about figures (Media Cost, KPI results or an overcharge) that is not settled within 20 Business Days of that request may be referred by either party to an independent media auditor, whose decision on the figures is final.
+@disputes.courts Any other dispute is for the courts of England and Wales under §general.law.
+
 ## @compliance Compliance
 @compliance.laws Each party shall comply with the Bribery Act 2010 and the Modern Slavery Act 2015.
 
@@ -137,11 +142,13 @@ Signed for ${client_legal}: ____________________ [name], Chief Marketing Officer
 | Programmatic | DV360 line items on Approved Exchanges with brand safety and viewability controls |
 | Reporting | Monthly Reports under §reporting, SLA tracker, weekly spend data for modelling |
 
-## @@remuneration_schedule Remuneration and ${year} Billings
+## @@remuneration_schedule Remuneration on the ${year} Media Plan
+
+The Client's approved media plan for ${year}, the basis of the estimate in §remuneration.estimate:
 
 ${billings_table}
 
-Total Media Cost billed in ${year}: ${billings}. Media commission at ${commission_media}: ${commission_estimate}. Maximum performance bonus under §kpis.bonus: ${bonus_cap_estimate}.
+Planned Media Cost for ${year}: ${billings}. Media commission at ${commission_media}: ${commission_estimate}. Maximum performance bonus under §kpis.bonus: ${bonus_cap_estimate}. Commission is paid on Media Cost actually billed, not on the plan.
 
 ## @@kpi_schedule KPI Framework
 

@@ -28,6 +28,7 @@ Reference ${reference}. This Agreement is dated ${signed}.
 @defs.words In this Agreement the following words have these meanings.
 - **Airtime Commitment**: the minimum net spend on linear airtime and All 4 streaming in §commitment.amount.
 - **All 4**: Channel 4's streaming service, on any platform on which it is available.
+- **Business Day**: a day other than a Saturday, Sunday or public holiday in England.
 - **Branded Content**: the content deliverables listed in §deliverables_schedule, made by Channel 4's in-house creative team for the Brand Partner.
 - **Deal CPP**: the net price per adult gross rating point for each daypart in §rate_schedule.
 - **Delivered GRPs** and **Booked GRPs**: adult GRPs reported by BARB, and net spend divided by the Deal CPP, respectively.
@@ -39,7 +40,7 @@ Reference ${reference}. This Agreement is dated ${signed}.
 
 ## @term Partnership Period
 @term.period The partnership runs from ${start} to ${end} (the "**Partnership Period**").
-@term.before Airtime bought from Channel 4 before ${start} was bought on Channel 4's standard terms and is not part of this Agreement; it is shown for reference in §delivery_schedule.
+@term.before Airtime bought from Channel 4 before ${start} was bought on Channel 4's standard terms and is not part of this Agreement.
 
 ## @commitment Airtime Commitment
 @commitment.amount The Brand Partner commits to spend at least ${commitment_total} net with Channel 4 in the Partnership Period on airtime, of which ${commit_airtime} is linear airtime on Channel 4, E4 and More4 and ${commit_streaming} is All 4 streaming.
@@ -133,13 +134,4 @@ ${deliverables}
 
 ${commitment_table}
 
-## @@delivery_schedule ${year} Delivery Statement
-
-${phasing_table}
-
-Monthly linear delivery in the Partnership Period (Booked GRPs at the Deal CPP; Delivered GRPs per BARB):
-
-${tv_delivery}
-
-Airtime bought before the Partnership Period on standard terms (§term.before): ${pre_term_total}.
 """

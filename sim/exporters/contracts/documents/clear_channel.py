@@ -31,6 +31,7 @@ Part B (General Terms) and the Appendices form part of this Agreement. If Part A
 ## @defs Definitions
 @defs.list In this Agreement:
 - "**Booking**" means an order for Slots on a set of Screens for one or more Cycles, whether placed directly or programmatically;
+- "**Business Day**" means a day other than a Saturday, Sunday or public holiday in England;
 - "**Contracted Screens**" means the net price of a Booking divided by the Screen Rate of its format, rounded to whole Screens, for each Cycle;
 - "**Cycle**" means a ${cycle_days}-day booking period;
 - "**Impacts**" means audience impacts as estimated by Route for a Screen and time;
@@ -64,7 +65,7 @@ Part B (General Terms) and the Appendices form part of this Agreement. If Part A
 
 ## @commitment Commitment
 @commitment.amount The Customer commits to Bookings with a net price of at least ${commit_dooh} for Cycles within the Term.
-@commitment.year Of the commitment, ${share_dooh} (${scheduled_dooh}) is scheduled for Cycles in ${year}. Delivered Bookings within ${tolerance} of the scheduled amount fulfil it; the delivered position is in §statement.
+@commitment.year Of the commitment, ${share_dooh} (${scheduled_dooh}) is scheduled for Cycles in ${year}. Delivered Bookings within ${tolerance} of the scheduled amount fulfil it; Clear Channel reports the delivered position after the end of each quarter.
 
 ## @cancellation Cancellation
 @cancellation.notice A direct Booking may be cancelled on ${notice_dooh} weeks' written notice before its first Cycle. If less notice is given, the Booking remains payable in full.
@@ -117,15 +118,4 @@ Signed for ${client_legal}: ____________________ [name], Marketing Director, ${s
 
 ${site_rates}
 
-## @@network_appendix Screens Booked in ${year}
-
-${site_package}
-
-## @@statement ${year} Delivery Statement
-
-${phasing_table}
-
-Monthly screen delivery (daily averages of screen-days):
-
-${ooh_delivery}
 """

@@ -8,7 +8,7 @@ TEMPLATE = """\
 
 - **Agreement reference:** ${reference}
 - **Date of this Agreement:** ${signed}
-- **Status:** executed version, incorporating the Year-One delivery statement in §delivery
+- **Status:** executed version
 
 ---
 
@@ -51,7 +51,7 @@ each a "**Party**" and together the "**Parties**".
 
 ## @term Commencement and Term
 @term.period This Agreement starts on ${start} (the "**Commencement Date**") and continues for ${term_months} months, ending on ${end} (the "**Term**"), unless terminated earlier under §termination.
-@term.preterm Airtime transmitted before the Commencement Date was bought on ITV's standard terms and conditions of sale. It does not count towards the Commitment and is recorded for information only in §delivery.
+@term.preterm Airtime transmitted before the Commencement Date was bought on ITV's standard terms and conditions of sale. It does not count towards the Commitment.
 
 ## @commit Commitment
 @commit.amount The Advertiser commits to buy Airtime with a total Net Cost over the Term of not less than ${commitment_total} (the "**Commitment**"), made up of ${commit_linear} of linear Airtime and ${commit_itvx} of ITVX Airtime.
@@ -142,15 +142,4 @@ ${rate_card}
 
 ${commitment_table}
 
-## @@delivery Year-One Delivery Statement
-
-This Schedule records the Airtime transmitted in the Year-One Period, as reported in ITV's monthly delivery reports, against the phasing in §commit.phasing.
-
-${phasing_table}
-
-Monthly linear delivery inside the Term (Booked GRPs at the Deal CPP; Delivered GRPs per BARB):
-
-${tv_delivery}
-
-Airtime transmitted before the Commencement Date (§term.preterm): ${pre_term_total}.
 """

@@ -24,6 +24,7 @@ The Contractor operates advertising sites in the United Kingdom, including roads
 
 ## @defs Definitions
 @defs.list In this Contract:
+- **Business Day** means a day other than a Saturday, Sunday or public holiday in England;
 - **Campaign Cycle** means a period of ${cycle_days} consecutive days, the unit in which Sites are sold;
 - **Classic Site** means a paper-and-paste 48-sheet or 96-sheet panel;
 - **Contracted Sites** means, for any booking, the price of the booking divided by the Site Rate of its format, rounded to whole Sites, for each Campaign Cycle;
@@ -38,14 +39,14 @@ The Contractor operates advertising sites in the United Kingdom, including roads
 
 ## @object Object of the Contract
 @object.sale The Contractor sells to the Client advertising space on the Sites booked under this Contract, for the display of the Client's Copy, on the terms of this Contract and its Annexes.
-@object.package The Sites booked in ${year} by format and city are listed in §package. The Contractor may substitute a Site with another of the same format and equivalent Route audience in the same city, with the Client's consent.
+@object.package Sites are booked by format and city, Campaign Cycle by Campaign Cycle, at the Site Rates in §rates. The Contractor may substitute a Site with another of the same format and equivalent Route audience in the same city, with the Client's consent.
 
 ## @duration Duration
 @duration.term This Contract applies to Campaign Cycles beginning between ${start} and ${end}.
 
 ## @commitment Commitment
 @commitment.amount The Client commits to book Sites with a total price of at least ${commit_media} for Campaign Cycles in the term of this Contract.
-@commitment.year Of the commitment, ${share_media} (${scheduled_media}) is scheduled for Campaign Cycles in ${year}. Bookings within ${tolerance} of the scheduled amount are treated as fulfilling it; the delivered position is recorded in §statement.
+@commitment.year Of the commitment, ${share_media} (${scheduled_media}) is scheduled for Campaign Cycles in ${year}. Bookings within ${tolerance} of the scheduled amount are treated as fulfilling it; the Contractor reports the delivered position after each Campaign Cycle.
 
 ## @rates Prices
 @rates.site Sites are priced at the Site Rates in §rates, per Site and per Campaign Cycle, fixed for the term.
@@ -119,17 +120,4 @@ For the Client: ____________________ [name], Head of Marketing, ${signed}
 
 ${site_rates}
 
-## @@package Site Package ${year}
-
-Sites booked by format and city in the term, from the Contractor's campaign reports (peak contracted Sites in any one Campaign Cycle):
-
-${site_package}
-
-## @@statement ${year} Delivery Statement
-
-${phasing_table}
-
-Monthly site delivery (daily averages of site-days in the month):
-
-${ooh_delivery}
 """

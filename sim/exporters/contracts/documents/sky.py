@@ -29,6 +29,7 @@ Sky sells advertising on the channels it owns or represents (the "**Sky Portfoli
 | Term | Meaning |
 |---|---|
 | **AdSmart** | Sky's addressable advertising service, which serves different advertisements to different households watching the same programme |
+| **Business Day** | a day other than a Saturday, Sunday or public holiday in England |
 | **Addendum** | the BVOD and AdSmart addendum to this Agreement, which sets the prices and conditions for AdSmart and Sky Go impressions |
 | **Booked GRPs** | for any spot, the net price of the spot divided by the Deal CPP applicable to it |
 | **Deal CPP** | the net price per adult gross rating point for a daypart, set out in §pricing_appendix |
@@ -43,14 +44,14 @@ Sky sells advertising on the channels it owns or represents (the "**Sky Portfoli
 ## @appointment Appointment and Term
 @appointment.sale Sky agrees to sell, and the Advertiser agrees to buy, advertising across the Sky Portfolio on the terms of this Agreement and, for AdSmart and Sky Go, the Addendum.
 @appointment.term This Agreement takes effect on ${start} and expires on ${end} (the "**Term**"), unless terminated earlier under §termination.
-@appointment.prior Advertising bought from Sky before ${start} was bought on Sky's standard terms. It is outside the Investment commitment and is shown for reference only in §statement.
+@appointment.prior Advertising bought from Sky before ${start} was bought on Sky's standard terms. It is outside the Investment commitment.
 
 ## @investment Investment Commitment
 @investment.amount The Advertiser shall invest at least ${commitment_total} with Sky over the Term, comprising:
 - ${label_linear}: ${commit_linear}; and
 - ${label_adsmart}: ${commit_adsmart}, bought under the Addendum.
 @investment.term The commitment in §investment.amount applies to the Term as a whole. The parties expect ${share_linear} of the linear commitment (${scheduled_linear}) and ${share_adsmart} of the AdSmart and Sky Go commitment (${scheduled_adsmart}) to be invested in Year One, reflecting the launch campaign, with the remainder invested after Year One.
-@investment.reconcile Sky shall provide an investment statement at the end of Year One (see §statement). Investment within ${tolerance} of the Year One expectation in §investment.term is treated as on plan.
+@investment.reconcile Sky shall provide a post-campaign investment and delivery report after the end of Year One. Investment within ${tolerance} of the Year One expectation in §investment.term is treated as on plan.
 @investment.share The Advertiser shall place at least ${share_of_broadcast} of its UK linear television investment in the Term with Sky.
 @investment.shortfall Any shortfall against the commitment at the end of the Term is payable by the Advertiser, reduced by the value of any spots Sky failed to deliver under §delivery.
 
@@ -135,15 +136,4 @@ Sports Inventory premium (§pricing.sports): ${premium_pct} on the Deal CPP.
 
 ${commitment_table}
 
-## @@statement Year One Investment Statement
-
-Investment delivered in Year One against the expectation in §investment.term:
-
-${phasing_table}
-
-Monthly linear delivery in the Term (Booked GRPs at the Deal CPP; Delivered GRPs per BARB):
-
-${tv_delivery}
-
-Advertising bought before the Term on standard terms (§appointment.prior): ${pre_term_total}.
 """

@@ -23,6 +23,7 @@ The Agreement commits the Advertiser to ${parent_commitment} of AdSmart and Sky 
 ### @defs Definitions
 @defs.list In this Addendum:
 - "**AdSmart Household**" means a Sky household whose set-top box or app is able to receive addressable advertising and has not opted out of it;
+- "**Business Day**" means a day other than a Saturday, Sunday or public holiday in England;
 - "**BVOD Inventory**" means advertising impressions in Sky Go, NOW and on-demand programmes on Sky platforms;
 - "**Campaign Report**" means the report described in §reporting.report;
 - "**CPM**" means the net price per thousand Impressions set out in §prices_annex;
@@ -102,7 +103,4 @@ Signed for ${client_legal}: ____________________ Name: [name] Title: Head of Med
 
 ${cpm_table}
 
-## @@delivery_annex Year One BVOD Delivery
-
-AdSmart and Sky Go investment in the Term to ${year_end}, measured from the Advertiser's TV delivery reports for the feed ${bvod_feed}: ${bvod_spend}, against ${parent_scheduled} expected in Year One under §sky:investment.term. Weekly frequency against §frequency.cap is reported quarterly in the Advertiser's SLA tracker.
 """
