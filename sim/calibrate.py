@@ -29,6 +29,7 @@ from pathlib import Path
 import tomlkit
 
 from sim.engine.model import LaunchModel
+from sim.system.outputs import atomic_write
 from sim.world.config import World, load_world, scenario_path
 
 TOLERANCE = 0.01  # relative: leads and units of every market within 1% of their targets
@@ -81,13 +82,15 @@ def _with(world: World, action: dict, purchase: dict) -> World:
 
 
 def write_calibration(scenario: str, action: dict[str, float], purchase: dict[str, float]) -> Path:
-    """Write the tuned values into the scenario file, keeping its comments and layout."""
+    """Write the tuned values into the scenario file, keeping its comments and layout; the file
+    is replaced in one rename, so an interrupted calibration leaves it as it was."""
     path = scenario_path(scenario)
     doc = tomlkit.parse(path.read_text())
+    if "calibration" not in doc:  # a scenario that extends another: its own values override
+        doc["calibration"] = tomlkit.table()
     cal = doc["calibration"]
     for key, values in (("action_scale", action), ("purchase_scale", purchase)):
         table = tomlkit.inline_table()
         table.update(values)
         cal[key] = table
-    path.write_text(tomlkit.dumps(doc))
-    return path
+    return atomic_write(path, tomlkit.dumps(doc).encode())

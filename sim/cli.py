@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--iterations", type=_positive_int, default=5,
                      help="most runs of the scenario; stops early once the targets are met (default: 5)")
     cal.add_argument("--dry-run", action="store_true", help="print the result without writing the scenario file")
+    _wait_argument(cal, "the scenario file")
     tru = sub.add_parser("truth", help="true incremental effect, ROI and marginal ROI of every channel",
                          description="Run the plan, the all-media-off world and, per channel, the world without "
                          "it and with +10% spend (common random numbers, in parallel); write truth/ into the "
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                          "print the verdict summary.")
     val.add_argument("dir", type=Path, help="output folder of a run")
     val.add_argument("scenario", nargs="?", help="scenario of the run (default: read from manifest.json)")
+    _wait_argument(val)
     return p
 
 
@@ -86,9 +88,9 @@ def _world_arguments(p: argparse.ArgumentParser) -> None:
     _wait_argument(p)
 
 
-def _wait_argument(p: argparse.ArgumentParser) -> None:
+def _wait_argument(p: argparse.ArgumentParser, what: str = "the output folder") -> None:
     p.add_argument("--wait", action="store_true",
-                   help="if another command is writing the output folder, wait for it instead of refusing")
+                   help=f"if another command is writing {what}, wait for it instead of refusing")
 
 
 class Interrupted(Exception):
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args) -> int:
-    from sim.run import OutputError
+    from sim.system.outputs import OutputError
 
     try:
         if args.command == "run":
@@ -137,14 +139,14 @@ def _command(args) -> int:
 
 
 def _run(args) -> int:
-    from sim.engine.model import check_memory
-    from sim.run import FolderLock, check_writable
+    from sim.run import check_memory
+    from sim.system.outputs import OutputLock, check_writable
 
     world = load_world(args.scenario, args.overrides, args.seed)
-    check_memory(world)
+    check_memory(world, "run")
     out = args.out or Path("outputs") / world.name
     check_writable(out)
-    with FolderLock(out, "sim run", args.wait):
+    with OutputLock(out, "sim run", args.wait):
         return _run_into(args, world, out)
 
 
@@ -169,6 +171,7 @@ def _run_into(args, world, out: Path) -> int:
         write_report(reports[0], tmp)
         _charts(tmp, world)
 
+    _restore_derived(out)
     verdicts = derived_to_keep(out, world, csv_bytes(tables[MODEL_READY]))
     keep = tuple(name for name, verdict in verdicts.items() if verdict == "keep")
     manifest = write_output(out, world, tables, documents, finalize, keep=keep)
@@ -184,6 +187,16 @@ def _run_into(args, world, out: Path) -> int:
         print(f"validation failed: see {out / 'validation_report.md'}", file=sys.stderr)
         return 1
     return 0
+
+
+def _restore_derived(run: Path) -> None:
+    """Put back a truth/ or recover/ that a killed `sim truth` or `sim compare` left moved aside
+    (and remove their temporary siblings) before anyone judges what the folder holds."""
+    from sim.run import DERIVED
+    from sim.system.outputs import remove_leftovers
+
+    for name in DERIVED if run.is_dir() else ():
+        remove_leftovers(run / name)
 
 
 def _charts(out: Path, world) -> None:
@@ -210,15 +223,22 @@ def _summary(out: Path, manifest: dict, tables: dict) -> None:
 
 
 def _validate(args) -> int:
-    import json
-
-    from sim.run import run_world
-    from sim.validate import validate_dir, write_report
+    from sim.system.outputs import OutputLock
 
     if not args.dir.is_dir():
         what = "is not a folder" if args.dir.exists() else "does not exist"
         print(f"error: output folder {args.dir} {what}; give the folder a `sim run` wrote", file=sys.stderr)
         return 2
+    with OutputLock(args.dir, "sim validate", args.wait):
+        return _validate_in(args)
+
+
+def _validate_in(args) -> int:
+    import json
+
+    from sim.run import run_world
+    from sim.validate import validate_dir, write_report
+
     scenario = args.scenario
     manifest = args.dir / "manifest.json"
     world = run_world(args.dir) if scenario is None else None
@@ -247,15 +267,25 @@ def _rag_score(args) -> int:
 
 
 def _calibrate(args) -> int:
+    from sim.run import check_memory
+    from sim.system.outputs import OutputLock
+    from sim.world.config import scenario_path
+
+    world = load_world(args.scenario)
+    check_memory(world, "simulate")
+    if args.dry_run:
+        return _calibrate_scenario(args, world)
+    with OutputLock(scenario_path(args.scenario), "sim calibrate", args.wait, what="scenario file"):
+        return _calibrate_scenario(args, load_world(args.scenario))  # as it is once ours
+
+
+def _calibrate_scenario(args, world) -> int:
     from sim.calibrate import TOLERANCE, calibrate, write_calibration
-    from sim.engine.model import check_memory
 
     def show(step) -> None:
         print(f"iteration {step.iteration}: leads " + ", ".join(f"{m} {n:,d}" for m, n in step.leads.items())
               + "; units " + ", ".join(f"{m} {u:,d}" for m, u in step.units.items()), file=sys.stderr)
 
-    world = load_world(args.scenario)
-    check_memory(world)
     steps = calibrate(args.scenario, args.iterations, progress=show)
     final = steps[-1]
     print(f"action_scale = {final.action_scale}\npurchase_scale = {final.purchase_scale}")
@@ -267,8 +297,8 @@ def _calibrate(args) -> int:
 
 
 def _truth(args) -> int:
-    from sim.engine.model import check_memory
-    from sim.run import FolderLock, OutputError, check_writable
+    from sim.run import check_memory
+    from sim.system.outputs import OutputError, OutputLock, check_writable
 
     world = load_world(args.scenario, args.overrides, args.seed)
     run = args.out or Path("outputs") / world.name
@@ -276,22 +306,25 @@ def _truth(args) -> int:
     check_writable(run)
     if run.exists() and not os.access(run, os.W_OK):
         raise OutputError(f"output folder is not writable: {run}")
-    check_memory(world, runs_at_once=args.workers or os.cpu_count() or 1)
-    with FolderLock(run, "sim truth", args.wait):
+    check_memory(world, "simulate", runs_at_once=args.workers or os.cpu_count() or 1)
+    with OutputLock(run, "sim truth", args.wait):
         return _truth_into(world, out, args.workers)
 
 
 def _truth_into(world, out: Path, workers: int | None) -> int:
     from tqdm import tqdm
 
+    from sim.system.outputs import atomic_folder
     from sim.truth import compute_truth, run_specs
     from sim.world.provenance import provenance, write_provenance
 
     with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
               file=sys.stderr) as bar:
         truth = compute_truth(world, progress=bar, workers=workers)
-    truth.write(out)
-    write_provenance(out, provenance(world))
+    out.parent.mkdir(exist_ok=True)
+    with atomic_folder(out) as tmp:  # the previous truth/ stays whole until the new one is
+        truth.write(tmp)
+        write_provenance(tmp, provenance(world))
     print(f"wrote {out}/")
     print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]
           .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
@@ -299,19 +332,22 @@ def _truth_into(world, out: Path, workers: int | None) -> int:
 
 
 def _compare(args) -> int:
-    from sim.run import FolderLock
+    from sim.system.outputs import OutputLock
 
     world = load_world(args.scenario)
     run = args.out or Path("outputs") / world.name
-    with FolderLock(run, "sim compare", args.wait):
+    with OutputLock(run, "sim compare", args.wait):
         return _compare_in(args, world, run)
 
 
 def _compare_in(args, world, run: Path) -> int:
+    from sim.exporters.formats import write_all
     from sim.recover import recover_run
     from sim.run import model_ready_sha256, run_causal_hash, run_world
+    from sim.system.outputs import atomic_folder
     from sim.world.provenance import read_provenance, write_provenance
 
+    _restore_derived(run)
     for need in (run / "mmm" / "model_ready.csv", run / "truth" / "channel_truth.csv"):
         if not need.exists():
             print(f"error: {need} is missing; run `sim run {world.name}` and `sim truth {world.name}` first",
@@ -329,12 +365,10 @@ def _compare_in(args, world, run: Path) -> int:
         other = args.against_out or Path("outputs") / load_world(args.against).name
         scenarios.append(_scenario_outcome(run, other, args.against))
     claims = {platform: rule.metric for platform, rule in world.reporting.attribution.items()}
-    result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios, claims=claims)
-    from sim.exporters.formats import write_all
-
-    write_all(run, run / "recover" / "formats",
-              population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
-    write_provenance(run / "recover", {**truth, "model_ready_sha256": model_ready_sha256(run)})
+    with atomic_folder(run / "recover") as tmp:  # the previous recover/ stays whole until the new one is
+        result = recover_run(run, tmp, cfg=world.mmm.recover, scenarios=scenarios, claims=claims)
+        write_all(run, tmp / "formats", population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
+        write_provenance(tmp, {**truth, "model_ready_sha256": model_ready_sha256(run)})
     print(result.summary.to_string(index=False))
     if len(result.scenarios):
         print(f"\nscenario change {world.name} -> {args.against}: the MMM's predicted effect against the simulated one")

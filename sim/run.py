@@ -1,7 +1,8 @@
 """One run: simulate a world, export every view of it, write the output folder atomically.
 
-The folder is built in a temporary sibling and renamed into place only when complete, so a
-failed or interrupted run leaves the previous output untouched (DESIGN principle 6).
+The folder is built in a temporary sibling and renamed into place only when complete
+(:func:`sim.system.outputs.atomic_folder`), so a failed or interrupted run leaves the previous
+output untouched (DESIGN principle 6).
 """
 
 from __future__ import annotations
@@ -10,30 +11,29 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
 import sim
+from sim.engine.consumers import build_population, day_uniforms
 from sim.engine.log import EventLog
-from sim.engine.model import LaunchModel
+from sim.engine.model import LaunchModel, UniformPrefetch
 from sim.exporters import export_tables
 from sim.schemas import columns
+from sim.system.outputs import atomic_folder, check_writable
 from sim.world.config import ConfigError, World, config_hash
 from sim.world.provenance import causal_hash, file_sha256, read_provenance
+from sim.world.streams import Streams
 
 SCENARIO_FILE = "scenario.json"  # the resolved scenario that produced the folder
 MODEL_READY = "mmm/model_ready.csv"
 DERIVED = ("truth", "recover")  # folders computed from a run by `sim truth` and `sim compare`
 
-__all__ = ["OutputError", "check_writable", "csv_bytes", "export_tables", "simulate", "write_output"]
-
-
-class OutputError(RuntimeError):
-    """The output folder cannot be written; nothing was changed."""
+__all__ = ["check_memory", "csv_bytes", "export_tables", "memory_estimate", "simulate", "write_output"]
 
 
 def simulate(world: World, progress=None, interventions=None) -> EventLog:
@@ -56,24 +56,6 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-VIRTUAL_FILESYSTEMS = (Path("/proc"), Path("/sys"))  # the kernel's views: nothing of ours can be written there
-
-
-def check_writable(out_dir: Path) -> None:
-    """Refuse, before any work, an output folder that cannot be written (OutputError)."""
-    resolved = out_dir.resolve()
-    for root in VIRTUAL_FILESYSTEMS:
-        if resolved == root or root in resolved.parents:
-            raise OutputError(f"output folder is under {root}, a kernel filesystem: {out_dir}")
-    parent = resolved.parent
-    if not parent.exists():
-        raise OutputError(f"output folder's parent does not exist: {parent}")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"output folder's parent is not writable: {parent}")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"output path exists and is not a folder: {out_dir}")
-
-
 def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], documents: dict[str, str],
                  finalize=None, keep: tuple[str, ...] = ()) -> dict:
     """Write everything into a temporary sibling folder, then swap it into place.
@@ -87,10 +69,7 @@ def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], d
     """
     out_dir = Path(out_dir)
     check_writable(out_dir)
-    remove_leftovers(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.resolve().parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; the folder gets what the umask gives any folder
-    try:
+    with atomic_folder(out_dir) as tmp:
         rows = {}
         for rel, df in sorted(tables.items()):
             _write(tmp / rel, csv_bytes(_ordered(rel, df)))
@@ -107,11 +86,7 @@ def write_output(out_dir: Path, world: World, tables: dict[str, pd.DataFrame], d
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         for name in keep:
             shutil.copytree(out_dir / name, tmp / name)
-        _swap(tmp, out_dir)
-        return manifest
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    return manifest
 
 
 def derived_to_keep(out_dir: Path, world: World, model_ready: bytes) -> dict[str, str]:
@@ -180,86 +155,60 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+# --------------------------------------------------------------------------- memory, before allocating
+@dataclass(frozen=True)
+class MemoryProfile:
+    """Peak resident memory of a process: ``fixed`` bytes whatever the population, plus
+    ``overhead`` times the bytes of the crowd's own arrays (:func:`crowd_bytes`) per consumer."""
+
+    fixed: int
+    overhead: float
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True  # no /proc: the signal check is all we have
+# Measured with `python benchmarks/bench_memory.py` (populations 100k to 1.6M) and `... --populations
+# 800000,1600000,3200000,6400000` (baseline; the peak RSS of a fresh process; Linux, 2 cores, the
+# versions in constraints.txt). The crowd's arrays are 210 B a consumer; a simulation's peak grows by
+# 317-347 B a consumer (the records the crowd makes, its leads, configurator sessions, drives and
+# sales, and a day's temporaries): overhead 1.65, the steepest slope measured. A `sim run` peaks
+# higher by a fixed part up to about a million consumers (the exports, validation and charts), and
+# above that its peak is the simulation's (2,224 MB against 2,225 MB at 6.4M). Each fixed part is
+# the smallest that puts every measured peak under the estimate, rounded up to 25 MB: the estimate is
+# 1.06-1.13 times the measured peak of a simulation and 1.02-1.40 times that of a run (highest for
+# small runs) between 100k and 6.4M consumers; the benchmark prints the ratios.
+# "simulate" is one world simulated in a process (a `sim truth` worker, each run of `sim calibrate`);
+# "run" is a whole `sim run`.
+MEMORY = {"simulate": MemoryProfile(fixed=200_000_000, overhead=1.65),
+          "run": MemoryProfile(fixed=375_000_000, overhead=1.65)}
 
 
-def remove_leftovers(out_dir: Path) -> list[Path]:
-    """Remove the temporary siblings (``.<name>.tmp-<pid>-*``, ``.<name>.old-<pid>``) that a killed
-    run into ``out_dir`` left behind: only ours, and only those of processes no longer alive."""
-    out_dir = Path(out_dir).resolve()
-    removed = []
-    for kind in ("tmp", "old"):
-        for path in out_dir.parent.glob(f".{out_dir.name}.{kind}-*"):
-            pid = path.name[len(f".{out_dir.name}.{kind}-"):].split("-")[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-    return removed
+def crowd_bytes(world: World) -> int:
+    """Bytes per consumer of the arrays the crowd allocates, known before any is: the
+    :class:`~sim.engine.consumers.Population` arrays, the drawer's candidate probability (one
+    float per consumer, as ``interest``), and the uniforms of today and of the prefetched days;
+    measured on a population of one."""
+    streams = Streams(world.run.seed)
+    one = build_population(world.model_copy(update={"run": world.run.model_copy(update={"population": 1})}), streams)
+    arrays = sum(a.nbytes for a in vars(one).values() if isinstance(a, np.ndarray)) + one.interest.nbytes
+    day = sum(a.nbytes for a in vars(day_uniforms(streams, 1, 0)).values())
+    return arrays + (UniformPrefetch.LOOKAHEAD_DAYS + 1) * day
 
 
-class FolderLock:
-    """An exclusive lock on an output folder: ``.<name>.lock`` beside it holds the pid and the
-    command of its holder. A second run into the same folder refuses (or, with ``wait``, waits);
-    a lock whose holder is no longer alive is taken over."""
-
-    def __init__(self, out_dir: Path, command: str, wait: bool = False, poll_seconds: float = 0.5):
-        out_dir = Path(out_dir).resolve()
-        self.path = out_dir.with_name(f".{out_dir.name}.lock")
-        self.command, self.wait, self.poll = command, wait, poll_seconds
-
-    def holder(self) -> tuple[int, str] | None:
-        try:
-            pid, _, command = self.path.read_text().partition(" ")
-            return int(pid), command.strip()
-        except (OSError, ValueError):
-            return None
-
-    def __enter__(self) -> FolderLock:
-        while True:
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                held = self.holder()
-                if held is None or not _pid_alive(held[0]):
-                    self.path.unlink(missing_ok=True)  # stale: its holder is gone
-                    continue
-                if not self.wait:
-                    raise OutputError(f"output folder is in use by pid {held[0]} ({held[1]}); lock file "
-                                      f"{self.path} (use --wait to wait for it)") from None
-                time.sleep(self.poll)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(f"{os.getpid()} {self.command}\n")
-            return self
-
-    def __exit__(self, *exc) -> None:
-        held = self.holder()
-        if held is not None and held[0] == os.getpid():
-            self.path.unlink(missing_ok=True)
+def memory_estimate(world: World, command: str = "run") -> int:
+    """Peak bytes of one process of ``command`` ("run" or "simulate", see :data:`MEMORY`)."""
+    profile = MEMORY[command]
+    return profile.fixed + round(profile.overhead * crowd_bytes(world) * world.run.population)
 
 
-def _swap(tmp: Path, out_dir: Path) -> None:
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def check_memory(world: World, command: str = "run", runs_at_once: int = 1) -> None:
+    """Refuse (ConfigError) a population that would not fit in this machine's memory;
+    ``runs_at_once``: processes of ``command`` alive together, e.g. the workers of ``sim truth``."""
+    per_run = memory_estimate(world, command)
+    need = per_run * runs_at_once
+    have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if need > have:
+        gib = f"{per_run / 2**30:,.1f} GiB"
+        if runs_at_once > 1:
+            gib += f" a run, {need / 2**30:,.1f} GiB for the {runs_at_once} runs at once"
+        raise ConfigError(f"run.population = {world.run.population}: the consumer arrays, per-day uniforms and "
+                          f"the records they make need about {gib}, more than this machine's "
+                          f"{have / 2**30:,.1f} GiB of memory")

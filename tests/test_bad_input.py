@@ -5,15 +5,18 @@ and the edge cases that are valid worlds (a handful of consumers, no media) run 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sim.cli import _parser
-from sim.engine.model import check_memory, memory_estimate
+from sim.run import MEMORY, check_memory, crowd_bytes, memory_estimate
 from sim.world.config import SCENARIO_DIR, ConfigError, load_world
 
 SMOKE_POPULATION = 5_000  # a whole run, truth included, in seconds
@@ -80,19 +83,42 @@ def test_a_scenario_name_is_not_shadowed_by_a_folder_of_that_name(sim_cli, previ
 
 
 # --------------------------------------------------------------------------- refused before allocating
-def test_memory_estimate_scales_with_the_population_and_counts_runs_at_once(world):
-    per_consumer = memory_estimate(world) / world.run.population
-    assert 100 < per_consumer < 1_000  # population arrays plus three days of uniforms, in bytes
+def test_memory_estimate_is_the_crowds_arrays_times_a_measured_overhead(world):
+    small, big = (load_world("baseline", [f"run.population={n}"]) for n in (10**5, 2 * 10**5))
+    for command, profile in MEMORY.items():
+        per_consumer = (memory_estimate(big, command) - memory_estimate(small, command)) / 10**5
+        assert per_consumer == pytest.approx(profile.overhead * crowd_bytes(world), abs=1)
+        assert profile.overhead > 1 and profile.fixed > 0  # more than the arrays: records, temporaries, libraries
+    assert MEMORY["run"].overhead >= MEMORY["simulate"].overhead  # a run also exports what it simulated
     fits = load_world("baseline", [f"run.population={10**6}"])
     check_memory(fits)
     with pytest.raises(ConfigError, match=r"runs at once, more than this machine's [\d.,]+ GiB of memory"):
-        check_memory(fits, runs_at_once=10**6)
+        check_memory(fits, "simulate", runs_at_once=10**6)
+
+
+def peak_rss(code: str) -> int:
+    """Peak resident bytes of a fresh Python process running ``code`` (ru_maxrss is KiB on Linux)."""
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return usage.ru_maxrss * 1024
+
+
+@pytest.mark.slow
+def test_the_memory_estimate_is_not_below_what_a_simulation_takes():
+    """Not a lower bound: the estimate covers the peak memory of a real simulation, within 30%."""
+    population = 300_000  # not one of the populations the overhead was measured at
+    peak = peak_rss("from sim.run import simulate; from sim.world.config import load_world; "
+                    f"simulate(load_world('baseline', ['run.population={population}']))")
+    estimate = memory_estimate(load_world("baseline", [f"run.population={population}"]), "simulate")
+    assert peak <= estimate <= 1.3 * peak, (estimate, peak)
 
 
 @pytest.mark.parametrize("command", ["run", "truth"])
 def test_a_population_beyond_memory_is_refused_with_the_estimate(sim_cli, previous_run, command):
     r = sim_cli(command, "--out", str(previous_run), "--set", "run.population=1000000000000")
-    refused(r, "run.population = 1000000000000: the consumer arrays and per-day uniforms need about",
+    refused(r, "run.population = 1000000000000: the consumer arrays, per-day uniforms and the records they make "
+            "need about",
             "GiB of memory")
     assert re.search(r"need about [\d,.]+ GiB", r.stderr)
     assert untouched(previous_run)

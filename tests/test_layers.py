@@ -19,6 +19,7 @@ SIM = Path(__file__).resolve().parents[1] / "sim"
 
 # bottom first; packages on one floor must not import each other
 LAYERS: list[set[str]] = [
+    {"sim.system"},
     {"sim.transforms"},
     {"sim.world"},
     {"sim.schemas"},

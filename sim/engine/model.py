@@ -12,7 +12,6 @@ the loop is over days, with numpy over consumers inside it.
 from __future__ import annotations
 
 import bisect
-import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from sim.engine.plan import build_plan
 from sim.engine.response import media_response
 from sim.engine.visits import PaidSessions
 from sim.world.calendar import day_index, trading_days
-from sim.world.config import ConfigError, World
+from sim.world.config import World
 from sim.world.context import build_daily_context
 from sim.world.streams import Stream, Streams
 from sim.world.vocabulary import ARRIVALS, PAID_WEB, WEB_CHANNELS
@@ -136,32 +135,6 @@ class UniformPrefetch:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def memory_estimate(world: World) -> int:
-    """Bytes the consumer arrays and the per-day uniforms of a run need, known before any is
-    allocated: the :class:`Population` arrays and the drawer's candidate probability, plus the
-    uniforms of today and of the prefetched days, measured on one consumer and scaled. A lower
-    bound: records (leads, sales) and exports come on top."""
-    streams = Streams(world.run.seed)
-    one = build_population(world.model_copy(update={"run": world.run.model_copy(update={"population": 1})}), streams)
-    arrays = sum(a.nbytes for a in vars(one).values() if isinstance(a, np.ndarray)) + one.interest.nbytes
-    day = sum(a.nbytes for a in vars(day_uniforms(streams, 1, 0)).values())
-    return world.run.population * (arrays + (UniformPrefetch.LOOKAHEAD_DAYS + 1) * day)
-
-
-def check_memory(world: World, runs_at_once: int = 1) -> None:
-    """Refuse a population whose arrays would not fit in this machine's memory (``runs_at_once``:
-    models alive together, e.g. the worker processes of ``sim truth``)."""
-    per_run = memory_estimate(world)
-    need = per_run * runs_at_once
-    have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if need > have:
-        gib = f"{per_run / 2**30:,.1f} GiB"
-        if runs_at_once > 1:
-            gib += f" a run, {need / 2**30:,.1f} GiB for the {runs_at_once} runs at once"
-        raise ConfigError(f"run.population = {world.run.population}: the consumer arrays and per-day uniforms "
-                          f"need about {gib}, more than this machine's {have / 2**30:,.1f} GiB of memory")
 
 
 class LaunchModel(mesa.Model):

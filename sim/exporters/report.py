@@ -13,7 +13,8 @@ The report is a view: it reads files, never the simulation. Charts are drawn wit
 matplotlib's Agg renderer, the default style, a fixed size and dpi and no ``Software``
 stamp, so the same CSVs give byte-identical PNGs. matplotlib is the optional extra
 ``report``; it is imported only when a report is written. The weekly chart, the slowest,
-is drawn in a forked process (where the platform has fork) while this one draws the others.
+is drawn in a forked process (where the platform has fork) while this one draws the others;
+the child dies with its parent (:mod:`sim.system.children`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import calendar
 import json
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from sim.system.children import process_pool
 
 REPORT_DIR = "report"
 REPORT_FILE = "report.md"
@@ -309,7 +311,7 @@ def _draw_all(charts: list[tuple[Callable[..., None], Any, Path]]) -> None:
         for chart in charts:
             _draw(*chart)
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as side:
+    with process_pool(1, "fork") as side:  # its child dies with this process, even one killed
         first = side.submit(_draw, *charts[0])
         for chart in charts[1:]:
             _draw(*chart)

@@ -10,14 +10,13 @@ single-channel effects) is reported, not hidden:
     units(plan) - units(all off) == sum_c incr_units[c] + interaction     (exactly)
 
 Counterfactual runs are independent, so they go through a ``concurrent.futures.Executor``
-(a process pool by default; any Executor, e.g. dask.distributed's, can be passed in).
+(a process pool by default, :func:`sim.system.children.process_pool`; any Executor, e.g.
+dask.distributed's, can be passed in).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing as mp
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import pandas as pd
 from sim.engine.log import EventLog
 from sim.engine.model import Interventions, LaunchModel
 from sim.engine.plan import build_plan
+from sim.system.children import process_pool, stop_pool
 from sim.world.calendar import N_WEEKS, week_of_day, week_starts
 from sim.world.config import World
 from sim.world.streams import Streams
@@ -81,27 +81,6 @@ def run_specs(world: World, channels: list[str]) -> list[RunSpec]:
     return specs
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to their parent, which stops them (no traceback from every worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def default_executor(workers: int | None = None) -> cf.Executor:
-    # mesa 3.3 sets the start method to "spawn" on import; we choose it explicitly either way
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                                  initializer=_ignore_interrupts)
-
-
-def stop(executor: cf.Executor) -> None:
-    """Stop at once: cancel what has not started and terminate the worker processes."""
-    processes = list(getattr(executor, "_processes", {}).values())  # ProcessPoolExecutor's workers
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join()
-
-
 @dataclass
 class Truth:
     channel: pd.DataFrame   # one row per channel + "interaction"
@@ -122,13 +101,14 @@ def compute_truth(world: World, executor: cf.Executor | None = None, progress=No
                   channels: list[str] | None = None, workers: int | None = None) -> Truth:
     """Truth for ``channels`` (default: every channel with spend), plus the all-off world.
 
-    Without ``executor``, the runs go to a process pool of ``workers`` (default: all cores) that
-    is stopped at once, workers terminated, if the computation is interrupted."""
+    Without ``executor``, the runs go to a process pool of ``workers`` (default: all cores)
+    whose workers die with this process (:mod:`sim.system.children`) and are terminated at once
+    if the computation is interrupted."""
     spend_plan = _plan_spend(world)
     channels = [c for c in (channels or list(spend_plan)) if spend_plan.get(c, 0) > 0]
     specs = run_specs(world, channels)
     own = executor is None
-    executor = executor or default_executor(workers)
+    executor = executor or process_pool(workers, "spawn")
     try:
         futures = [executor.submit(_simulate_outcomes, world, s) for s in specs]
         runs, spend = {}, {}
@@ -141,7 +121,7 @@ def compute_truth(world: World, executor: cf.Executor | None = None, progress=No
                 progress.update(1)
     except BaseException:
         if own:
-            stop(executor)
+            stop_pool(executor)
         raise
     if own:
         executor.shutdown()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.system.outputs import atomic_write
 from sim.validate.formatting import fmt
 from sim.validate.results import FAIL, LOST, PASS, UNMEASURED, ValidationReport
 
@@ -105,7 +106,6 @@ def render(report: ValidationReport) -> str:
 
 
 def write_report(report: ValidationReport, out_dir: Path) -> Path:
-    """Write ``out_dir/validation_report.md`` (deterministic: no timestamps) and return its path."""
-    path = Path(out_dir) / REPORT_FILE
-    path.write_text(render(report), encoding="utf-8")
-    return path
+    """Write ``out_dir/validation_report.md`` (deterministic: no timestamps; in one rename, so a
+    reader sees the previous report or the new one, never a part) and return its path."""
+    return atomic_write(Path(out_dir) / REPORT_FILE, render(report).encode("utf-8"))
