@@ -328,7 +328,8 @@ def _compare_in(args, world, run: Path) -> int:
     if args.against:
         other = args.against_out or Path("outputs") / load_world(args.against).name
         scenarios.append(_scenario_outcome(run, other, args.against))
-    result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios)
+    claims = {platform: rule.metric for platform, rule in world.reporting.attribution.items()}
+    result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios, claims=claims)
     from sim.exporters.formats import write_all
 
     write_all(run, run / "recover" / "formats",

@@ -8,6 +8,7 @@ import pytest
 
 from sim.engine.delivery import deliver
 from sim.engine.plan import build_plan
+from sim.engine.visits import land_clicks
 from sim.exporters import MEDIA_TABLES, export_media
 from sim.exporters.media_common import largest_remainder, platform_outcomes
 from sim.exporters.traditional import tv_performance
@@ -114,6 +115,10 @@ def test_tiny_spend_rows_give_empty_ratios_not_errors(world, delivered):
     first = tiny.groupby("channel").head(2).index
     tiny.loc[first, ["spend"]] = 0.03
     tiny.loc[first, ["impressions", "clicks", "views"]] = 0
+    # the engine's website clicks and landed sessions follow the clicks (web_clicks <= clicks, landed <= web_clicks)
+    tiny = land_clicks(world, tiny, Streams(42))
+    assert (tiny.loc[first, ["web_clicks", "landed", "landed_new"]] == 0).all().all()
+    assert (tiny["web_clicks"] <= tiny["clicks"]).all() and (tiny["landed"] <= tiny["web_clicks"]).all()
     out = export_media(world, tiny, None, rng_for())
     meta = out["meta_ads"]
     empty = meta["impressions"] == 0
@@ -124,6 +129,21 @@ def test_tiny_spend_rows_give_empty_ratios_not_errors(world, delivered):
         assert abs(table["spend"].sum() - expected) < 0.005, name
         assert (table.select_dtypes("number").fillna(0) >= 0).all().all(), name
         schema_for(name).validate(table, lazy=True)
+
+
+def test_website_clicks_are_the_engines_landed_clicks(tables, delivered):
+    """Decision 9: the platforms report the clicks that went to the website (and, for Meta, the
+    sessions they landed) as the engine decided them, not a thinning of their own."""
+    rows = {name: delivered[delivered["channel"] == CHANNEL_OF[name]] for name in ("meta_ads", "tiktok_ads",
+                                                                                   "linkedin_ads")}
+    meta, tiktok, linkedin = tables["meta_ads"], tables["tiktok_ads"], tables["linkedin_ads"]
+    assert meta["link_clicks"].sum() == rows["meta_ads"]["web_clicks"].sum() > 0
+    assert meta["landing_page_views"].sum() == rows["meta_ads"]["landed"].sum() > 0
+    assert meta["link_clicks"].sum() < meta["clicks"].sum()  # likes, profile and expand clicks do not leave Meta
+    assert tiktok["website_clicks"].sum() == rows["tiktok_ads"]["web_clicks"].sum() > 0
+    assert (linkedin["company_page_clicks"].sum()
+            == (rows["linkedin_ads"]["clicks"] - rows["linkedin_ads"]["web_clicks"]).sum() > 0)
+    assert (linkedin["company_page_clicks"] <= linkedin["clicks"]).all()
 
 
 def test_a_channel_without_spend_gives_an_empty_table_with_its_columns(world, delivered):

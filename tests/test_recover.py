@@ -228,10 +228,11 @@ def _raw_dir(tmp_path, rng: np.random.Generator):
         markets = ["UK"] if ch in ("tv", "ooh", "print", "radio") else MARKETS
         n = 6
         rows = pd.DataFrame({"market": rng.choice(markets, n), "spend": rng.uniform(100, 1000, n).round(2)})
-        rows[src.start] = rng.choice(days[:20], n)
-        if src.end:
-            rows[src.end] = (pd.to_datetime(rows[src.start]) + pd.to_timedelta(rng.integers(0, 10, n), "D")
-                             ).dt.strftime("%Y-%m-%d")
+        start = src.spec.period_column
+        rows[start] = rng.choice(days[:20], n)
+        if "end_date" in src.spec.schema.columns:
+            rows["end_date"] = (pd.to_datetime(rows[start]) + pd.to_timedelta(rng.integers(0, 10, n), "D")
+                                ).dt.strftime("%Y-%m-%d")
         for col in ("impressions", "reach_000", "avg_frequency", "frequency", "readership_000", "media_impressions"):
             rows[col] = rng.uniform(1, 100, n).round(1)
         rows.to_csv(raw / src.file, index=False)

@@ -20,7 +20,8 @@ def test_website_analytics_conventions(reporting):
         "direct": (0.25, 0.40)}
     assert web.bounce_rate("organic_search") == web.bounce_rate("email") == (0.35, 0.55)
     assert web.pages_per_session == (2.0, 6.0)
-    assert web.session_duration_seconds == (120, 300)
+    assert web.engaged_seconds("direct") == (360, 480)
+    assert web.goals.dealer_locator == (0.004, 0.012)
     assert web.events_per_page_view == (1.2, 1.8)
 
 
@@ -55,9 +56,23 @@ def test_every_scenario_inherits_the_baselines_conventions():
 def test_a_scenario_overrides_one_convention(tmp_path):
     p = tmp_path / "heavy_meta.toml"
     p.write_text('extends = "baseline"\n[reporting.media.meta]\ndaily_frequency = [1.5, 2.5]\n')
-    meta = load_world(p).reporting.media.meta
-    assert meta.daily_frequency == (1.5, 2.5)
-    assert meta.link_click_share == load_world("baseline").reporting.media.meta.link_click_share
+    mine, base = load_world(p).reporting, load_world("baseline").reporting
+    assert base.media.meta.daily_frequency == (1.05, 1.60)
+    assert mine.media.meta.daily_frequency == (1.5, 2.5)
+    # every other convention is the baseline's
+    assert mine.media.meta.model_copy(update={"daily_frequency": base.media.meta.daily_frequency}) == base.media.meta
+    assert mine.media.model_copy(update={"meta": base.media.meta}) == base.media
+    assert mine.model_copy(update={"media": base.media}) == base
+
+
+@pytest.mark.parametrize("key", ["reporting.media.meta.link_click_share",
+                                 "reporting.media.meta.landing_page_view_share",
+                                 "reporting.media.tiktok.website_click_share",
+                                 "reporting.media.linkedin.company_page_click_rate"])
+def test_click_shares_are_no_reporting_convention(key):
+    # the website clicks and their sessions are the engine's ([media.click_sessions]), not an exporter's thinning
+    with pytest.raises(ConfigError, match=rf"{key}.*unknown key"):
+        load_world("baseline", [f"{key}=[0.5, 0.8]"])
 
 
 def test_unknown_key_under_reporting(tmp_path):
@@ -71,6 +86,7 @@ def test_unknown_key_under_reporting(tmp_path):
     ("reporting.web.pages_per_session=[6.0, 2.0]", "reporting.web.pages_per_session"),
     ("reporting.media.tv.spot_rating.bvod=[0.2, 0.05]", "reporting.media.tv.spot_rating.bvod"),
     ("reporting.crm.test_drives.duration_minutes=[60, 30]", "reporting.crm.test_drives.duration_minutes"),
+    ("reporting.media.meta.daily_frequency=[2.0, 1.0]", "reporting.media.meta.daily_frequency"),
 ])
 def test_a_range_with_low_above_high_names_the_key(override, key):
     with pytest.raises(ConfigError, match=rf"{key} = .*low \S+ is above high"):
@@ -78,5 +94,5 @@ def test_a_range_with_low_above_high_names_the_key(override, key):
 
 
 def test_a_share_outside_0_1_names_the_key():
-    with pytest.raises(ConfigError, match=r"reporting\.media\.meta\.link_click_share"):
-        load_world("baseline", ["reporting.media.meta.link_click_share=[0.5, 1.5]"])
+    with pytest.raises(ConfigError, match=r"reporting\.media\.linkedin\.follower_gain_rate\.1 = 1\.5"):
+        load_world("baseline", ["reporting.media.linkedin.follower_gain_rate=[0.5, 1.5]"])

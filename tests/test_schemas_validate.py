@@ -61,7 +61,7 @@ def drive_bookings(world, lead_ids=("L000001", "L000001")) -> pd.DataFrame:
         "status": ["COMPLETED", "NO_SHOW"], "lead_id": list(lead_ids), "feedback_score": [5, None],
         "feedback_text": ["Quiet and quick", None], "duration_minutes": [45, None],
         "sale_within_90_days": [False, False], "days_to_sale": [None, None],
-    })
+    }).astype({"feedback_score": "Int64", "duration_minutes": "Int64", "days_to_sale": "Int64"})
 
 
 def write_tables(out: Path, frames: dict[str, pd.DataFrame]) -> Path:
@@ -96,10 +96,15 @@ def test_every_output_table_is_declared_with_the_extract_columns():
                                       "bev_share", "consumer_confidence", "bank_rate", "competitor_total_spend"]
     # decision 4: extras only after the specified columns
     assert columns("vehicle_sales", extras=False)[-1] == "customer_postcode_area"
-    assert columns("vehicle_sales")[-2:] == ["currency", "transaction_price_local"]
+    assert columns("vehicle_sales")[len(columns("vehicle_sales", extras=False)):] == [
+        "currency", "transaction_price_local", "lead_id", "booking_id"]
+    sales_schema = schema_for("vehicle_sales").columns
+    assert all(not sales_schema[c].required for c in ("currency", "transaction_price_local", "lead_id", "booking_id"))
+    assert sales_schema["lead_id"].nullable and sales_schema["booking_id"].nullable  # a sale without a lead or drive
     fks = {(n, fk.column, fk.ref_table) for n, s in TABLES.items() for fk in s.foreign_keys}
     assert {("test_drives", "lead_id", "leads"), ("vehicle_sales", "dealer_id", "dealers"),
-            ("test_drives", "dealer_id", "dealers"), ("leads", "dealer_id", "dealers")} <= fks
+            ("test_drives", "dealer_id", "dealers"), ("leads", "dealer_id", "dealers"),
+            ("vehicle_sales", "lead_id", "leads"), ("vehicle_sales", "booking_id", "test_drives")} <= fks
 
 
 def test_schema_coerces_in_memory_frames_for_exporters():
@@ -179,18 +184,50 @@ def test_unparseable_value_and_duplicate_key_are_reported(tmp_path, world):
     assert any(m.startswith("leads: duplicate primary key (lead_id) in 2 rows; first: line 2") for m in schema)
 
 
-def test_sale_before_model_availability_is_a_hard_failure(tmp_path, world):
+def vehicle_sale(world, **changes) -> pd.DataFrame:
+    """One sale row (a walk-in without a lead or a drive: lead_id and booking_id empty), with ``changes``."""
     first = world.dealers[0]
-    sale = {c: None for c in columns("vehicle_sales", extras=False)}
-    sale.update(sale_id="S000001", sale_date="2025-11-15", market="UK", dealer_id=first.id, dealer_name=first.name,
-                dealer_region=first.region, model="DEEPAL_S05", trim="Pure", colour="Pearl White", sale_type="retail",
+    sale = {c: None for c in columns("vehicle_sales")}
+    sale.update(sale_id="S000001", sale_date="2025-10-15", market="UK", dealer_id=first.id, dealer_name=first.name,
+                dealer_region=first.region, model="DEEPAL_S07", trim="Pure", colour="Pearl White", sale_type="retail",
                 list_price_gbp=25_990.0, transaction_price_gbp=25_000.0, discount_pct=3.81, finance_type="cash",
-                lead_source="walk_in", customer_postcode_area="SW")
-    frames = {**valid_frames(world), "vehicle_sales": pd.DataFrame([sale])}
+                lead_source="walk_in", customer_postcode_area="SW", currency="GBP", transaction_price_local=25_000.0,
+                lead_id=None, booking_id=None)
+    sale.update(changes)
+    return pd.DataFrame([sale])
+
+
+def test_sale_before_model_availability_is_a_hard_failure(tmp_path, world):
+    frames = {**valid_frames(world), "vehicle_sales": vehicle_sale(world, sale_date="2025-11-15", model="DEEPAL_S05")}
     report = validate_dir(write_tables(tmp_path, frames), world)
-    timing = checks_by_name(report)["no sale before its model, market launch or dealer opening"]
+    checks = checks_by_name(report)
+    assert checks["schema: vehicle_sales"].passed, checks["schema: vehicle_sales"].messages
+    timing = checks["no sale before its model, market launch or dealer opening"]
     assert timing.messages == ("vehicle_sales.sale_date: before the model is available in 1 rows; first: line 2 "
                                "(sale_date=2025-11-15, model='DEEPAL_S05')",)
+
+
+def test_a_sale_links_to_its_lead_and_booking(tmp_path, world):
+    # a sale without a lead or a drive: nothing to link, and the tiny lifecycle holds
+    frames = {**valid_frames(world), "vehicle_sales": vehicle_sale(world)}
+    checks = checks_by_name(validate_dir(write_tables(tmp_path / "alone", frames), world))
+    for name in ("schema: vehicle_sales", "foreign key vehicle_sales.lead_id -> leads.lead_id",
+                 "foreign key vehicle_sales.booking_id -> test_drives.booking_id",
+                 "one lifecycle: lead statuses agree with drives and sales"):
+        assert checks[name].passed, (name, checks[name].messages)
+    # a sale of a lead that is not WON, after its missed drive; and one of an unknown lead and booking
+    frames["vehicle_sales"] = pd.concat([
+        vehicle_sale(world, lead_source="test_drive", lead_id="L000001", booking_id="TD000002"),
+        vehicle_sale(world, sale_id="S000002", lead_source="test_drive", lead_id="L999999", booking_id="TD999999"),
+    ], ignore_index=True)
+    checks = checks_by_name(validate_dir(write_tables(tmp_path / "linked", frames), world))
+    assert checks["foreign key vehicle_sales.lead_id -> leads.lead_id"].messages == (
+        "vehicle_sales.lead_id: not in leads.lead_id in 1 rows; first: line 3 = 'L999999'",)
+    assert checks["foreign key vehicle_sales.booking_id -> test_drives.booking_id"].messages == (
+        "vehicle_sales.booking_id: not in test_drives.booking_id in 1 rows; first: line 3 = 'TD999999'",)
+    lifecycle = "\n".join(checks["one lifecycle: lead statuses agree with drives and sales"].messages)
+    assert "leads.lead_status: not WON although a sale links to the lead" in lifecycle
+    assert "vehicle_sales.booking_id: not a completed drive of the sale's lead" in lifecycle
 
 
 # --------------------------------------------------------------------------- targets and priorities

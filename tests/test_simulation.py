@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.diagnostics import daily_visitors
 from sim.engine.model import Interventions
 from sim.run import csv_bytes, export_tables, simulate
 from sim.world.vocabulary import WEB_CHANNELS
@@ -75,12 +76,20 @@ def _sessions(model, channel: str) -> np.ndarray:
     return model.sessions[:, :, WEB_CHANNELS.index(channel), :].sum(axis=(1, 2))
 
 
-def test_doubling_meta_raises_social_sessions_after_its_lag(small_world, small_log):
+def test_doubling_meta_doubles_its_clicks_on_the_day_and_the_visitors_it_causes_after_its_lag(small_world,
+                                                                                              small_log):
     doubled = run_with(small_world, meta=2.0)
     base, more = _sessions(small_log, "social_paid"), _sessions(doubled, "social_paid")
-    assert more.sum() > base.sum() * 1.05
-    # the first days of the year are before meta's 7-day lag: nothing may differ there yet
-    assert (more[:7] == base[:7]).all()
+    meta = small_log.media["channel"] == "meta"
+    first = int(small_log.media.loc[meta & (small_log.media["spend"] > 0), "day"].min())
+    assert more[first] > base[first]  # its landed clicks, on the day of the spend
+    assert more.sum() > base.sum() * 1.5
+    # the consumers it moves to act come after meta's 7-day lag: before it, none differs
+    visitors = daily_visitors(small_log, ["social_paid"]), daily_visitors(doubled, ["social_paid"])
+    assert (visitors[0][: first + 7] == visitors[1][: first + 7]).all()
+    assert visitors[1].sum() > visitors[0].sum()
+    assert [(s.day, s.consumer) for s in small_log.configurator if s.day < first + 7] == \
+        [(s.day, s.consumer) for s in doubled.configurator if s.day < first + 7]
 
 
 def test_zero_media_leaves_only_baseline_demand(small_world, small_log):

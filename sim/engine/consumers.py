@@ -147,16 +147,16 @@ class DayUniforms:
     """A day's consumer-indexed uniforms, each array from its own stream keyed by (purpose, day)."""
 
     in_market: np.ndarray   # ("in_market", day): entering and leaving the market
-    act: np.ndarray         # ("act", day), 3 x consumers: candidate, slot point, arrival
-    session: np.ndarray     # ("session", day), 6 x consumers, float32: device and website session
+    act: np.ndarray         # ("act", day), 4 x consumers: candidate, slot point, arrival, day of the week
+    session: np.ndarray     # ("session", day), 7 x consumers, float32: device, website session, paid click taken
 
 
 def day_uniforms(streams: Streams, n: int, day: int) -> DayUniforms:
     """Draw one day's uniforms. They depend on nothing the simulation did, so they can be drawn
     ahead of the day (on another thread) without changing a single value."""
     return DayUniforms(streams.uniform(n, Stream.IN_MARKET, day),
-                       streams.generator(Stream.ACT, day).random((3, n)),
-                       streams.generator(Stream.SESSION, day).random((6, n), dtype=np.float32))
+                       streams.generator(Stream.ACT, day).random((4, n)),
+                       streams.generator(Stream.SESSION, day).random((7, n), dtype=np.float32))
 
 
 def update_in_market(pop: Population, world: World, u: np.ndarray) -> None:
@@ -182,16 +182,20 @@ class ActionDrawer:
     the year, so they are computed once here rather than every day.
     """
 
-    def __init__(self, pop: Population, comp: Components):
+    def __init__(self, pop: Population, comp: Components, weekday_activity: dict[str, list[float]]):
         self.pop, self.comp = pop, comp
         self.env = comp.bound.sum(axis=1)                                  # S
         self.cum = np.cumsum(comp.bound, axis=1)                           # S x J
         self.p_candidate = -np.expm1(-pop.interest * self.env[pop.segment])  # while in market
         self.arr_cum = np.cumsum(comp.arrival, axis=1)
         self.dealer_arrivals = [ARRIVALS.index(x) for x in DEALER_ARRIVALS]
+        # P(an action of this arrival is kept on this day of the week): the weekday shapes, peak 1
+        at_dealer = np.isin(np.arange(len(ARRIVALS)), self.dealer_arrivals)
+        shape = {k: np.asarray(w, dtype=float) / max(w) for k, w in weekday_activity.items()}
+        self.weekday_keep = np.where(at_dealer[:, None], shape["showroom"][None], shape["web"][None])  # A x 7
 
-    def draw(self, u: np.ndarray, day: int, dealer_open: np.ndarray) -> Actions:
-        """Today's actions from the day's ``act`` uniforms ``u`` (3 x consumers)."""
+    def draw(self, u: np.ndarray, day: int, dealer_open: np.ndarray, weekday: int) -> Actions:
+        """Today's actions from the day's ``act`` uniforms ``u`` (4 x consumers)."""
         pop, comp = self.pop, self.comp
         cand = np.flatnonzero((u[0] < self.p_candidate) & pop.in_market)
         seg = pop.segment[cand]
@@ -204,4 +208,5 @@ class ActionDrawer:
         at_dealer = np.isin(a, self.dealer_arrivals)
         open_ = dealer_open[pop.market[cand]]
         keep = ~at_dealer | open_                                        # nobody walks into a closed showroom
+        keep &= u[3, cand] < self.weekday_keep[a, weekday]               # the day of the week's shape
         return Actions(cand[keep], a[keep], j[keep])

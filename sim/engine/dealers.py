@@ -1,6 +1,7 @@
-"""Dealer agents: a showroom opens on its date, fills its test-drive calendar up to capacity,
-and on each day serves the drives booked for it: whether the customer turns up, and whether
-a completed drive ends in a purchase and when."""
+"""Dealer agents: a showroom opens on its date and trades on its market's calendar, fills its
+test-drive calendar up to capacity on the days customers ask for, and on each day serves the
+drives booked for it: whether the customer turns up, and whether a completed drive ends in a
+purchase and when."""
 
 from __future__ import annotations
 
@@ -35,11 +36,25 @@ class Drive:
     sale_day: int | None = None
 
 
+def attends(u: np.ndarray, funnel: FunnelConfig) -> bool:
+    """Whether the customer of a booking (its uniforms ``u``) turns up: neither a no-show nor a cancellation."""
+    return u[DriveDraw.ATTENDANCE] >= funnel.no_show + funnel.cancellation
+
+
+def purchase_wait(u: float, mean: float, window: int) -> int:
+    """Days from the day after a drive to the purchase: an exponential wait of the given mean,
+    truncated to the purchase window (inverse CDF, so the buyer's uniform keeps its order)."""
+    cut = -np.expm1(-window / mean)  # P(wait < window) before truncation
+    return min(int(-mean * np.log1p(-u * cut)), window - 1)
+
+
 class DealerAgent(mesa.Agent):
     """One showroom: its opening day, its capacity and calendar, and the drives it serves."""
 
-    def __init__(self, model: mesa.Model, cfg: DealerConfig, opening_day: int, n_days: int, funnel: FunnelConfig):
+    def __init__(self, model: mesa.Model, cfg: DealerConfig, opening_day: int, n_days: int, funnel: FunnelConfig,
+                 trading: np.ndarray):
         super().__init__(model)
+        self.trading = trading  # per day from the start (past the horizon too): whether the showroom trades
         self.cfg = cfg
         self.dealer_id = cfg.id
         self.opening_day = opening_day
@@ -49,27 +64,36 @@ class DealerAgent(mesa.Agent):
         self.calendar: dict[int, list[Drive]] = defaultdict(list)
 
     def is_open(self, day: int) -> bool:
-        return day >= self.opening_day
+        """Open for business: on or after its opening day, on a trading day of its market."""
+        return day >= self.opening_day and (day >= len(self.trading) or bool(self.trading[day]))
 
-    def book(self, drive: Drive, earliest: int, weekend: bool, weekday_of: Callable[[int], int]) -> int:
-        """Put ``drive`` on the first day >= earliest with a free slot, on a weekend day if the
-        customer prefers one (else the first free day at all); returns that day."""
-        day = self._free_slot(earliest, weekend, weekday_of)
-        self.booked[day] += 1
+    def book(self, drive: Drive, earliest: int, weekday: int, weekday_of: Callable[[int], int]) -> int:
+        """Put ``drive`` on the first open day >= earliest with a free slot on the day of the week
+        the customer asks for (else the first open day with a free slot); returns that day."""
+        return self.book_on(drive, self._free_slot(earliest, weekday, weekday_of))
+
+    def book_on(self, drive: Drive, day: int) -> int:
+        """Put ``drive`` on ``day`` itself (a walk-in, an event's demo drive, a fleet day)."""
+        self.booked[min(day, len(self.booked) - 1)] += 1
         drive.drive_day = day
         self.calendar[day].append(drive)
         return day
 
-    def _free_slot(self, earliest: int, weekend: bool, weekday_of: Callable[[int], int]) -> int:
-        day = max(earliest, self.opening_day)
-        for _ in range(BOOKING_SEARCH_DAYS):
-            if day >= len(self.booked):
+    def _free(self, day: int) -> bool:
+        return self.is_open(day) and self.booked[day] < self.capacity
+
+    def _free_slot(self, earliest: int, weekday: int, weekday_of: Callable[[int], int]) -> int:
+        first = max(earliest, self.opening_day)
+        last = len(self.booked) - 1
+        day = first + (weekday - weekday_of(first)) % 7
+        for _ in range(BOOKING_SEARCH_DAYS // 7):
+            if day > last:
                 break
-            if (weekday_of(day) >= 5) == weekend and self.booked[day] < self.capacity:
+            if self._free(day):
                 return day
-            day += 1
-        day = max(earliest, self.opening_day)
-        while day < len(self.booked) - 1 and self.booked[day] >= self.capacity:
+            day += 7
+        day = first
+        while day < last and not self._free(day):
             day += 1
         return day
 
@@ -78,13 +102,13 @@ class DealerAgent(mesa.Agent):
         f, u = self.funnel, drive.u
         if u[DriveDraw.ATTENDANCE] < f.no_show:
             drive.status = "NO_SHOW"
-        elif u[DriveDraw.ATTENDANCE] < f.no_show + f.cancellation:
+        elif not attends(u, f):
             drive.status = "CANCELLED"
         else:
             drive.status = "COMPLETED"
             if u[DriveDraw.BUYS] < purchase_chance:
-                wait = int(-np.log(1 - u[DriveDraw.PURCHASE_DELAY]) * f.timing.purchase_delay_mean_days)
-                drive.sale_day = day + 1 + wait % f.purchase_window_days
+                drive.sale_day = day + 1 + purchase_wait(u[DriveDraw.PURCHASE_DELAY], f.timing.purchase_delay_mean_days,
+                                                         f.purchase_window_days)
 
     def step(self) -> None:
         """Serve today's drives in booking order; the pipeline follows each one up."""

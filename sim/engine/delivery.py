@@ -1,4 +1,5 @@
-"""Delivery: what a day's spend buys (impressions, clicks, views, ...).
+"""Delivery: what a day's spend buys (impressions, clicks, views, ...), and the website
+sessions its clicks land (:func:`sim.engine.visits.land_clicks`).
 
 Each campaign line x breakdown draws its own base rates inside the channel's ranges for its
 objective (a campaign has its own CPM and CTR), and each day jitters them a little; every rate
@@ -18,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.engine.visits import land_clicks
 from sim.world.config import DeliveryRanges, World
 from sim.world.streams import Stream, Streams
 
@@ -84,7 +86,7 @@ def deliver(world: World, plan: pd.DataFrame, streams: Streams) -> pd.DataFrame:
     df["clicks"] = np.round(df["impressions"].to_numpy() * ctr).astype(np.int64)
     vr = df["view_rate"].fillna(0).to_numpy()
     df["views"] = np.round(df["impressions"].to_numpy() * vr).astype(np.int64)
-    return df
+    return land_clicks(world, df, streams)
 
 
 INCIDENT_MEASURE = {"grp_shortfall": "impressions", "site_outage": "impressions", "viewability_dip": "viewability"}

@@ -34,9 +34,12 @@ class LeadDraw(IntEnum):
     FLEET_DELIVERY_START = 16
     FLEET_DAY_DEALER = 17
     FLEET_DAY_DRIVERS = 18
+    SALE_WEEKDAY = 19        # the day of the week a purchase without a drive (or a fleet unit) is signed
+    FLEET_DAY_WEEKEND = 20   # the fleet's drivers want a weekend day
+    FLEET_DAY_WEEKDAY = 21   # which day of the week
 
 
-LEAD_DRAWS = 24  # block size (positions past FLEET_DAY_DRIVERS are reserved)
+LEAD_DRAWS = 24  # block size (positions past FLEET_DAY_WEEKDAY are reserved)
 
 
 class DriveDraw(IntEnum):
@@ -48,9 +51,11 @@ class DriveDraw(IntEnum):
     PURCHASE_DELAY = 5
     NEGOTIATES = 6           # a driver who does not buy stays in negotiation
     REBOOKS = 7              # after a missed drive
+    DRIVE_WEEKDAY = 8        # which day of the week, among the weekdays or weekend days wanted
+    SALE_WEEKDAY = 9         # the day of the week the deal is signed
 
 
-DRIVE_DRAWS = 8
+DRIVE_DRAWS = 10
 
 
 class SaleDraw(IntEnum):

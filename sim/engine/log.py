@@ -120,8 +120,9 @@ class EventLog:
     web_channels: tuple[str, ...]
     devices: tuple[str, ...]
     media: pd.DataFrame          # delivered plan: one row per day x campaign line x breakdown, with spend and delivery
-    sessions: np.ndarray         # days x markets x web_channels x devices: website sessions
-    new_users: np.ndarray        # same axes: sessions that were a consumer's first visit
+    sessions: np.ndarray         # days x markets x web_channels x devices: first-party website sessions
+    new_users: np.ndarray        # same axes: sessions of visitors new to the site
+    visitors: np.ndarray         # days x markets x web_channels: the simulated consumers among the sessions
     configurator: tuple[ConfiguratorSession, ...]
     platform_outcomes: pd.DataFrame  # day, channel, market, campaign_id, metric, value: what platforms count
     leads: tuple[LeadRecord, ...]

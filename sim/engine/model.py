@@ -29,24 +29,22 @@ from sim.engine.consumers import (
     day_uniforms,
     update_in_market,
 )
-from sim.engine.dealers import DealerAgent
+from sim.engine.dealers import CALENDAR_SLACK_DAYS, DealerAgent
 from sim.engine.delivery import deliver, exposures
 from sim.engine.log import Campaign, ConfiguratorSession, EventLog
 from sim.engine.pipeline import Pipeline
 from sim.engine.plan import build_plan
 from sim.engine.response import media_response
-from sim.world.calendar import day_index
+from sim.engine.visits import PaidSessions
+from sim.world.calendar import day_index, trading_days
 from sim.world.config import ConfigError, World
 from sim.world.context import build_daily_context
 from sim.world.streams import Stream, Streams
-from sim.world.vocabulary import ARRIVALS, WEB_CHANNELS
+from sim.world.vocabulary import ARRIVALS, PAID_WEB, WEB_CHANNELS
 
 LEAD_SOURCE_OF_ARRIVAL = {"meta_lead_form": "meta_lead_form", "google_lead": "google_lead",
                           "linkedin_lead": "linkedin_lead", "dealer_walk_in": "dealer_walk_in",
                           "phone_enquiry": "phone_enquiry", "fleet_enquiry": "fleet_enquiry"}
-# which platform a paid website arrival clicked through (arrival -> media channel)
-PLATFORM_OF_ARRIVAL = {"paid_search": "google", "display": "dv360", "video": "youtube"}
-SOCIAL_PLATFORMS = ("meta", "tiktok", "linkedin")
 LEAD_FORM_PLATFORM = {"meta_lead_form": "meta", "google_lead": "google", "linkedin_lead": "linkedin"}
 # platform metric a lead form counts as, and the objective of the campaigns that carry lead forms
 LEAD_FORM_METRIC = {"meta": ("leads", "lead_gen"), "linkedin": ("leads", "lead_gen"), "google": ("conversions", None)}
@@ -64,39 +62,46 @@ class Interventions:
 
 
 class CampaignPicker:
-    """Which campaign a paid arrival came through: a campaign of that platform and market that
-    spent on the day (or most recently), chosen in proportion to its spend."""
+    """Which campaign an arrival came through: a campaign row of the key (e.g. platform and
+    market) on the day (or, unless ``today``, the most recent day with rows), chosen in
+    proportion to its ``weight`` column (spend, or the sessions its clicks landed)."""
 
-    def __init__(self, delivered: pd.DataFrame):
-        self.index: dict[tuple[str, str], tuple[list[int], list]] = {}  # days with spend, and their rows
+    def __init__(self, delivered: pd.DataFrame, key: tuple[str, ...] = ("channel", "market"), weight: str = "spend"):
+        self.index: dict[tuple, tuple[list[int], list]] = {}  # days with rows, and their rows
+        delivered = delivered[delivered[weight] > 0]
         # numpy columns once: slicing arrays per day is cheap, a DataFrame groupby per day is not
-        cols = [delivered[c].to_numpy() for c in ("campaign_id", "campaign_name", "breakdown", "spend", "objective")]
+        cols = [delivered[c].to_numpy() for c in ("campaign_id", "campaign_name", "breakdown", weight, "objective")]
         day = delivered["day"].to_numpy()
-        for (ch, mk), rows in sorted(delivered.groupby(["channel", "market"]).indices.items()):
+        for group, rows in sorted(delivered.groupby(list(key)).indices.items()):
             rows = rows[np.argsort(day[rows], kind="stable")]
             keys, starts = np.unique(day[rows], return_index=True)
             bounds = np.append(starts, len(rows))
             mine = [c[rows] for c in cols]
             per_day = [tuple(c[a:b] for c in mine) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-            self.index[(ch, mk)] = (keys.tolist(), per_day)
+            self.index[group] = (keys.tolist(), per_day)
         self._cumulative: dict[tuple, tuple] = {}
 
-    def pick(self, channel: str, market: str, day: int, u: float, prefer: str | None = None) -> Campaign | None:
-        """A campaign by spend share; restricted to objective ``prefer`` when one such ran."""
-        entry = self.index.get((channel, market))
+    def pick(self, key: tuple, day: int, u: float, prefer: str | None = None, today: bool = False) -> Campaign | None:
+        """A campaign by weight share; restricted to objective ``prefer`` when one such ran (and
+        then only to it, with ``today``: None if no such campaign ran today)."""
+        entry = self.index.get(key)
         if entry is None:
             return None
         keys, rows = entry
         pos = bisect.bisect_right(keys, day) - 1
-        if pos < 0:
+        if pos < 0 or (today and keys[pos] != day):
             return None
-        key = (channel, market, pos, prefer)
-        if key not in self._cumulative:  # arrivals of one day and platform share the campaigns' spend shares
-            ids, names, breakdown, spend, objective = rows[pos]
+        cache = (key, pos, prefer)
+        if cache not in self._cumulative:  # arrivals of one day and key share the campaigns' weights
+            ids, names, breakdown, weight, objective = rows[pos]
             if prefer is not None and (objective == prefer).any():
-                spend = np.where(objective == prefer, spend, 0.0)
-            self._cumulative[key] = ids, names, breakdown, np.cumsum(spend).tolist()
-        ids, names, breakdown, cum = self._cumulative[key]
+                weight = np.where(objective == prefer, weight, 0.0)
+            elif prefer is not None and today:
+                weight = np.zeros(len(weight))
+            self._cumulative[cache] = ids, names, breakdown, np.cumsum(weight).tolist()
+        ids, names, breakdown, cum = self._cumulative[cache]
+        if not cum[-1] > 0:
+            return None
         j = min(bisect.bisect_left(cum, u * cum[-1]), len(ids) - 1)
         return Campaign(ids[j], names[j], breakdown[j])
 
@@ -186,20 +191,28 @@ class LaunchModel(mesa.Model):
         self.context = build_daily_context(world, self.streams.generator(Stream.CONTEXT))
         self.population = build_population(world, self.streams)
         self.components = self._components()
-        self.actions = ActionDrawer(self.population, self.components)
+        self.actions = ActionDrawer(self.population, self.components, world.consumers.weekday_activity)
         self.campaigns = CampaignPicker(self.delivered)
+        self.click_campaigns = CampaignPicker(self.delivered, ("channel", "market", "web_channel"), "landed")
         ev = self.delivered[self.delivered["channel"] == "events"]
         self.event_days = {(a["event_index"], int(d)) for a, d in zip(ev["attributes"], ev["day"], strict=True)}
 
+        trading = {m: trading_days(world, m, self.n_days + CALENDAR_SLACK_DAYS) for m in self.markets}
         for cfg in world.dealers:
-            DealerAgent(self, cfg, (world.dealer_opening(cfg) - world.run.start).days, self.n_days, world.funnel)
+            DealerAgent(self, cfg, (world.dealer_opening(cfg) - world.run.start).days, self.n_days, world.funnel,
+                        trading[cfg.market])
         self.dealers = list(self.agents_by_type[DealerAgent])
         seg_region = self.population.segments["region"].to_numpy()
         self.pipeline = Pipeline(world, self.streams, self.dealers,
                                  lambda c: seg_region[self.population.segment[c]])
-        n_web, n_dev = len(WEB_CHANNELS), len(self.population.devices)
-        self.sessions = np.zeros((self.n_days, len(self.markets), n_web, n_dev), dtype=np.int64)
-        self.new_users = np.zeros_like(self.sessions)
+        self.paid = PaidSessions(world, self.delivered, self.markets, self.population.devices, self.n_days,
+                                 self.streams)
+        self.sessions, self.new_users = self.paid.sessions, self.paid.new_users  # the landed clicks, then agents
+        self.visitors = np.zeros(self.sessions.shape[:3], dtype=np.int64)
+        fallback = world.media.paid_fallback
+        self.arrives_as = np.array([WEB_CHANNELS.index(fallback.get(ch, "direct")) if ch in PAID_WEB else k
+                                    for k, ch in enumerate(WEB_CHANNELS)])
+        self.paid_web = np.isin(np.arange(len(WEB_CHANNELS)), [WEB_CHANNELS.index(c) for c in PAID_WEB])
         self.configurator: list[ConfiguratorSession] = []
         self.platform_outcomes: list[tuple] = []
         self.event_leads: dict[int, list[int]] = {i: [] for i in range(len(world.events))}
@@ -235,7 +248,7 @@ class LaunchModel(mesa.Model):
         update_in_market(self.population, self.world, u.in_market)
         self.pipeline.start_of_day(d)
         dealer_open = np.array([any(x.is_open(d) for x in self.dealers if x.cfg.market == m) for m in self.markets])
-        actions = self.actions.draw(u.act, d, dealer_open)
+        actions = self.actions.draw(u.act, d, dealer_open, self.dates[d].weekday())
         self._visits(d, actions, u.session)
         self._direct_leads(d, actions)
         self._event_visitors(d)
@@ -263,7 +276,8 @@ class LaunchModel(mesa.Model):
         return EventLog(
             start=pd.Timestamp(self.world.run.start), n_days=self.n_days, markets=self.markets,
             web_channels=WEB_CHANNELS, devices=self.population.devices, media=self.delivered,
-            sessions=self.sessions, new_users=self.new_users, configurator=tuple(self.configurator),
+            sessions=self.sessions, new_users=self.new_users, visitors=self.visitors,
+            configurator=tuple(self.configurator),
             platform_outcomes=outcomes, leads=self.pipeline.lead_records(), drives=self.pipeline.drive_records(),
             sales=tuple(self.pipeline.sales),
             dealer_opening_days={d.dealer_id: d.opening_day for d in self.dealers},
@@ -271,10 +285,16 @@ class LaunchModel(mesa.Model):
 
     # ------------------------------------------------------------------ consumers' actions
     def _visits(self, d: int, actions, session_u: np.ndarray) -> None:
-        """Website sessions of today's web arrivals (``session_u``: the day's session uniforms)."""
+        """Website sessions of today's web arrivals (``session_u``: the day's session uniforms).
+
+        A visit through a paid channel is one of today's landed clicks (:mod:`sim.engine.visits`)
+        and adds no session of its own; when no ad of the channel landed a visitor today, the
+        visitor comes through the channel's fallback instead. What the visitor then does is
+        decided by the channel they meant to come through, so an ad that is switched off moves
+        its visitors to another channel without changing what they do."""
         pop, f = self.population, self.world.funnel
         web = actions.arrival < len(WEB_CHANNELS)
-        who, arr, origin = actions.consumer[web], actions.arrival[web], actions.origin[web]
+        who, meant, origin = actions.consumer[web], actions.arrival[web], actions.origin[web]
         if not len(who):
             return
         u = session_u[:, who]
@@ -282,32 +302,35 @@ class LaunchModel(mesa.Model):
         any_device = (u[1] * n_dev).astype(int) % n_dev
         device = np.where(u[0] < self.world.consumers.device_loyalty, pop.device[who], any_device)
         market = pop.market[who]
+        arr = meant.copy()
+        platform: list[str | None] = [None] * len(who)
+        for i in np.flatnonzero(self.paid_web[meant]):
+            origin_name = self.components.origins[origin[i]]
+            platform[i] = self.paid.take(d, int(market[i]), int(meant[i]), origin_name, float(u[6, i]))
+            if platform[i] is None:
+                arr[i] = self.arrives_as[meant[i]]
+        own = ~self.paid_web[arr]  # visits that are not one of today's landed clicks are sessions of their own
         new = ~pop.visited[who]
         pop.visited[who] = True
-        np.add.at(self.sessions[d], (market, arr, device), 1)
-        np.add.at(self.new_users[d], (market, arr, device), new.astype(np.int64))
+        np.add.at(self.visitors[d], (market, arr), 1)
+        np.add.at(self.sessions[d], (market[own], arr[own], device[own]), 1)
+        np.add.at(self.new_users[d], (market[own], arr[own], device[own]), new[own].astype(np.int64))
         date = self.day_dates[d]
         cfg_rate = np.array([f.configurator_start_rate.get(ch, 0.0) for ch in WEB_CHANNELS])
         live = date >= f.configurator_live
-        starts = live & (u[2] < cfg_rate[arr])
-        form = live & ~starts & (u[2] < cfg_rate[arr] + f.test_drive_form_rate)
+        starts = live & (u[2] < cfg_rate[meant])
+        form = live & ~starts & (u[2] < cfg_rate[meant] + f.test_drive_form_rate)
         for i in np.flatnonzero(starts | form):
-            self._session(d, int(who[i]), int(arr[i]), int(origin[i]), int(device[i]), bool(starts[i]), u[3:, i])
-
-    def _utm(self, d: int, market: str, arrival: str, origin: str, u: float):
-        platform = PLATFORM_OF_ARRIVAL.get(arrival)
-        if arrival == "social_paid":
-            platform = origin if origin in SOCIAL_PLATFORMS else "meta"
-        if platform is None:
-            return None, None
-        return platform, self.campaigns.pick(platform, market, d, u)
+            self._session(d, int(who[i]), int(arr[i]), int(origin[i]), int(device[i]), bool(starts[i]), platform[i],
+                          u[3:, i])
 
     def _session(self, d: int, consumer: int, arr: int, origin: int, device: int, configurator: bool,
-                 u: np.ndarray) -> None:
+                 platform: str | None, u: np.ndarray) -> None:
         f = self.world.funnel
         market = self.markets[self.population.market[consumer]]
         arrival, origin_name = WEB_CHANNELS[arr], self.components.origins[origin]
-        platform, camp = self._utm(d, market, arrival, origin_name, float(u[0]))
+        camp = (self.click_campaigns.pick((platform, market, arrival), d, float(u[0]), today=True)
+                if platform is not None else None)
         lead = None
         if configurator:
             completed = u[1] < f.configurator_completion
@@ -329,14 +352,16 @@ class LaunchModel(mesa.Model):
         for c, a in zip(actions.consumer[direct], actions.arrival[direct], strict=True):
             arrival = ARRIVALS[a]
             market = self.markets[pop.market[c]]
-            self.pipeline.new_lead(int(c), d, market, LEAD_SOURCE_OF_ARRIVAL[arrival])
             platform = LEAD_FORM_PLATFORM.get(arrival)
-            if platform:
+            camp = None
+            if platform:  # an on-platform form needs a campaign carrying one today; else the form is the website's
                 metric, objective = LEAD_FORM_METRIC[platform]
                 u = self.streams.generator(Stream.LEAD_FORM, int(c), d).random()
-                camp = self.campaigns.pick(platform, market, d, u, prefer=objective)
-                if camp is not None:
-                    self.platform_outcomes.append((d, platform, market, camp.campaign_id, metric, 1))
+                camp = self.campaigns.pick((platform, market), d, u, prefer=objective, today=True)
+            source = LEAD_SOURCE_OF_ARRIVAL[arrival] if platform is None or camp is not None else "website_test_drive"
+            self.pipeline.new_lead(int(c), d, market, source)
+            if camp is not None:
+                self.platform_outcomes.append((d, platform, market, camp.campaign_id, metric, 1))
 
     def _event_pool(self, i: int) -> np.ndarray:
         """Consumers who may visit event ``i``: its region's, else its market's (fixed for the year)."""

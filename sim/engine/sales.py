@@ -16,6 +16,7 @@ from sim.engine.draws import SALE_DRAWS, SaleDraw
 from sim.engine.log import SaleTerms
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
+from sim.world.vocabulary import SALE_TYPES
 
 
 def _cdf(shares: list[float]) -> list[float]:
@@ -36,13 +37,15 @@ class SalePricing:
         self.trims = {key: (vm.trims, _cdf([t.share for t in vm.trims])) for key, vm in world.models.items()}
         self.colours = list(world.sales.colours)
         self.colour_cdf = _cdf(list(world.sales.colours.values()))
-        self.finance = list(world.sales.finance)
-        self.finance_cdf = _cdf(list(world.sales.finance.values()))
+        # each sale type has its own finance mix (a salary-sacrifice car is a lease); a type the
+        # scenario gives no mix for takes the overall one
+        mixes = {t: world.sales.finance_by_sale_type.get(t, world.sales.finance) for t in SALE_TYPES}
+        self.finance = {t: (list(mix), _cdf(list(mix.values()))) for t, mix in mixes.items()}
         self.discount = {month: next((r for k, r in world.sales.discount_pct.items()
                                       if int(k.split("-")[0]) <= month <= int(k.split("-")[1])), (0.0, 0.0))
                          for month in range(1, 13)}
 
-    def terms(self, *, consumer: int, day: int, unit: int, source: str, model: str, market: str,
+    def terms(self, *, consumer: int, day: int, unit: int, source: str, sale_type: str, model: str, market: str,
               region: str, dealer_region: str) -> SaleTerms:
         """The terms of one sale, keyed by the sale itself."""
         world = self.world
@@ -52,7 +55,7 @@ class SalePricing:
         month = (world.run.start + dt.timedelta(days=day)).month
         lo, hi = self.discount[month]
         discount = round(lo + (hi - lo) * u[SaleDraw.DISCOUNT], 2)
-        finance = _pick(self.finance, self.finance_cdf, u[SaleDraw.FINANCE])
+        finance = _pick(*self.finance[sale_type], u[SaleDraw.FINANCE])
         terms = world.sales.finance_terms[finance]
         areas = world.markets[market].postcode_areas
         areas = areas.get(region) or areas[dealer_region]

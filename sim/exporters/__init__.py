@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.log import EventLog
-from sim.exporters import context, digital, mmm, pipeline, traditional
+from sim.exporters import context, digital, mmm, pipeline, traditional, web
+from sim.exporters.attribution import claimed_outcomes
 from sim.exporters.contracts import contract_documents, sla_tracking
 from sim.exporters.gold import rag_files
 from sim.exporters.reports import report_documents
@@ -28,7 +29,7 @@ from sim.world.streams import Stream, Streams
 MEDIA_TABLES = {**digital.TABLES, **traditional.TABLES}
 LogTable = Callable[[World, EventLog, np.random.Generator], pd.DataFrame]
 LOG_TABLES: dict[str, LogTable] = {
-    "website_analytics": pipeline.website_analytics,
+    "website_analytics": web.website_analytics,
     "configurator_sessions": pipeline.configurator_sessions,
     "leads": pipeline.leads,
     "test_drives": pipeline.test_drives,
@@ -43,9 +44,11 @@ CONTEXT_TABLES: dict[str, LogTable] = {
 }
 
 
-def platform_outcomes(log: EventLog) -> pd.DataFrame:
-    """What the platforms count (leads, conversions) per date x channel x market x campaign."""
-    df = log.platform_outcomes.assign(date=log.start + pd.to_timedelta(log.platform_outcomes["day"], unit="D"))
+def platform_outcomes(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
+    """What the platforms claim (leads, conversions) per date x channel x market x campaign:
+    their own counts inside their attribution windows (:mod:`sim.exporters.attribution`)."""
+    claimed = claimed_outcomes(world, log, rng)
+    df = claimed.assign(date=log.start + pd.to_timedelta(claimed["day"], unit="D"))
     return df.groupby(["date", "channel", "market", "campaign_id", "metric"], as_index=False)["value"].sum()
 
 
@@ -67,12 +70,12 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     def rng_for(name: str) -> np.random.Generator:
         return streams.generator(Stream.EXPORT, name)
 
-    raw = export_media(world, log.media, platform_outcomes(log), rng_for)
+    raw = export_media(world, log.media, platform_outcomes(world, log, rng_for("attribution")), rng_for)
     raw.update({name: _declared(name, table(world, log, rng_for(name))) for name, table in LOG_TABLES.items()})
     raw.update({name: table(world, log, streams.generator(Stream.CONTEXT)) for name, table in CONTEXT_TABLES.items()})
     raw["sla_tracking"] = sla_tracking(world, raw)
     documents = contract_documents(world, raw) + report_documents(world, raw)
-    weekly_spend = mmm.weekly_channel_spend(world, log.media)
+    weekly_spend = mmm.weekly_channel_spend(world, raw)
     weekly_sales = mmm.weekly_sales(world, raw)
     tables = {f"raw/{k}.csv": v for k, v in raw.items()}
     tables["mmm/weekly_channel_spend.csv"] = weekly_spend

@@ -59,8 +59,8 @@ def meta_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | Non
     t["video_views"] = rows["views"]
     t["video_view_rate"] = ratio(t["video_views"], t["impressions"], RATE_DECIMALS, empty=0)
     t["leads"] = platform_outcomes(rows, outcomes, "meta", "leads")
-    t["link_clicks"] = thin(rng, t["clicks"], conv.link_click_share)
-    t["landing_page_views"] = thin(rng, t["link_clicks"], conv.landing_page_view_share)
+    t["link_clicks"] = rows["web_clicks"]            # the clicks that went to the website (decision 9)
+    t["landing_page_views"] = rows["landed"]         # ... and loaded it: first-party sessions
     t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
     return finish(t, "meta_ads", ["date", "market", "campaign_name", "platform"])
 
@@ -129,7 +129,7 @@ def tiktok_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame | N
     split = rng.multinomial(engaged, list(mix.values()))
     for k, name in enumerate(mix):
         t[name] = split[:, k]
-    t["website_clicks"] = thin(rng, t["clicks"], conv.website_click_share)
+    t["website_clicks"] = rows["web_clicks"]
     t["profile_visits"] = t["clicks"] - t["website_clicks"]
     return finish(t, "tiktok_ads", ["date", "market", "campaign_name"])
 
@@ -177,7 +177,7 @@ def linkedin_ads(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame |
     t["cost_per_lead"] = ratio(t["spend"], t["leads"], MONEY_DECIMALS)
     t["social_actions"] = rng.poisson(t["impressions"].to_numpy() * rows["engagement_rate"].fillna(0).to_numpy())
     t["follower_gains"] = thin(rng, t["social_actions"], conv.follower_gain_rate)
-    t["company_page_clicks"] = thin(rng, t["clicks"], conv.company_page_click_rate)
+    t["company_page_clicks"] = t["clicks"] - rows["web_clicks"]  # the clicks that did not go to the website
     return finish(t, "linkedin_ads", ["date", "market", "campaign_name"])
 
 

@@ -197,7 +197,7 @@ def datapackage(world: World) -> dict[str, Any]:
                   "mediatype": "text/markdown", "encoding": "utf-8", "title": f.removesuffix(".md").replace("_", " ")}
                  for f in CONTRACTS]
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # the contracts are markdown: a tabular-data-package may list only tables
         "name": _slug(f"launch-sim-{world.name}"),
         "title": f"launch-sim: {world.name}",
         "description": world.description or f"Simulated launch year, scenario {world.name}",
@@ -280,9 +280,9 @@ def _decisions(world: World) -> list[str]:
         "2025-07-01); the 2025 data shows the part delivered in 2025, pro rata, and the SLA tracking is measured "
         "against that part.",
         "9. **Further reconciliations found while building the data.** "
-        "(a) `website_analytics.csv` is daily x 9 channels x 3 devices x 3 markets; with 80K-150K sessions a month "
-        "nearly every cell is non-empty, so the file has ~25,000 rows, not ~5,000: the session volume and the "
-        "configurator row count (2-5% of sessions) win over this row count. "
+        "(a) `website_analytics.csv` is daily x 9 channels x 3 devices x 3 markets; with the platforms' clicks "
+        "landing as sessions nearly every cell is non-empty, so the file has ~25,000 rows, not ~5,000: the "
+        "media ranges that make the sessions win over this row count. "
         "(b) TV: 50-150 GRPs a week at GBP 25-40K per point would cost far more than the GBP 6M budget; the budget "
         "and the GRP range win, so linear TV is priced at the contracts' deal CPPs (GBP 1.5-3.7K). "
         "(c) Meta and LinkedIn cost per lead: with ~10,000 leads in all, lead forms cannot reach the GBP 15-40 / "
@@ -294,6 +294,66 @@ def _decisions(world: World) -> list[str]:
         "and how readily retail leads buy, per market (`[calibration]`). `sim calibrate` tunes them by a "
         "deterministic fixed-point search against the leads total and the sales per market and writes them back "
         "to the scenario file.",
+        *_clicks_and_sessions(world),
+        "12. **One world when joined (hard invariants).** A lead's status is one state machine over dated steps "
+        "(contact, qualification, booking, drive, sale), forward only: WON exactly when a sale links to the lead "
+        "(`vehicle_sales.lead_id`, and `booking_id` for the drive it followed), at the selling dealer; LOST only "
+        "without a sale (never reached, not qualified, no booking and no purchase, a missed drive not rebooked, "
+        "or no purchase after a drive); TD_BOOKED only while a drive is still to come. Pre-launch \"register "
+        "interest\" leads reach the dealers at launch; a pre-order is registered on the first day a car can be "
+        "sold (hence the launch-day spike). Showrooms trade on their market's calendar: "
+        + "; ".join(f"{k} closed on {_closed_days(m)}" for k, m in world.markets.items())
+        + ". Drives and sales fall on trading days, on a day of the week each customer picks "
+        "(`funnel.drive_weekday_weights`, `sale_weekday_weights`), and consumers browse and walk in with the "
+        "weekly shapes of `consumers.weekday_activity`. Salary-sacrifice cars are leases; fleet cars are mostly "
+        "leases or HP (`sales.finance_by_sale_type`), the retail mix chosen so that the mix over all sales stays "
+        "close to the extract's (reported).",
+    ]
+
+
+WEEKDAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+
+def _closed_days(market) -> str:
+    days = [WEEKDAY_NAMES[d] for d in market.showroom_closed_weekdays] + list(market.showroom_closed_dates)
+    return ", ".join(days) or "no day"
+
+
+def _clicks_and_sessions(world: World) -> list[str]:
+    """Decision 9 of the spec: what one consumer stands for, and how clicks become sessions."""
+    web = world.reporting.web
+    rows = ["| platform | click metric | website share of clicks | landing rate | analytics channel |",
+            "|---|---|---|---|---|"]
+    for name, cfg in sorted(world.media.click_sessions.items()):
+        share, land = cfg.website_click_share, cfg.landing_rate
+        channels = ", ".join(sorted(set(cfg.analytics_channel.values())))
+        rows.append(f"| {name} | `{cfg.click_metric}` | {share[0]:.0%}-{share[1]:.0%} | {land[0]:.0%}-{land[1]:.0%} "
+                    f"| {channels} |")
+    claims = ["| platform | claims column | click window | view window | form leads lost before the CRM |",
+              "|---|---|---|---|---|"]
+    for name, rule in sorted(world.reporting.attribution.items()):
+        claims.append(f"| {name} | `{rule.metric}` | {rule.click_window_days} days | {rule.view_window_days} days "
+                      f"| {rule.form_sync_loss:.0%} |")
+    consent = ", ".join(f"{k} {v:.0%}" for k, v in web.consent_rate.items())
+    return [
+        "11. **Clicks, sessions and what each source sees.** One simulated consumer is one car shopper of the "
+        f"markets' in-market population ({world.run.population:,} in all); the platforms' clicks are counts, "
+        "not agents. Per platform, market and day, the website clicks are a share of the clicks and the "
+        "first-party sessions the share of those whose page loaded, on the same day, in the analytics channel of "
+        "the campaign's objective (`[media.click_sessions]`). The simulated consumers are the visitors who go "
+        "on to act: a consumer who comes through a paid channel takes one of that day's landed sessions (and "
+        "arrives through `media.paid_fallback` when no ad of the channel ran), so every session in the files comes "
+        "from one mechanism. Web analytics sees the sessions of visitors who accept cookies "
+        f"(`reporting.web.consent_rate`: {consent}); the configurator and the CRM see every visitor. What the spend "
+        "causes beyond its own clicks (the consumers it moves to come back and act) lags as the extract says; paid "
+        "sessions follow their clicks on the day. The monthly session ranges and the 2-5% configurator start "
+        "rate give way to the media ranges and the configurator row count (reported).",
+        "", *rows, "",
+        "Platforms claim leads and conversions inside their own attribution windows "
+        "(`[reporting.attribution]`): all their on-platform form leads, conversions in a session that came "
+        "through their click, and website leads of converters they clicked or saw before. They claim more than "
+        "they cause; `recover/platform_claims.csv` shows by how much, beside the truth.",
+        "", *claims, "",
     ]
 
 
@@ -309,6 +369,17 @@ CARD_SIMPLIFICATIONS = [
     "The CRM export keeps each lead's latest status only; a lost lead's furthest stage is not recorded, so "
     "stage shares measured from `leads.csv` are lower bounds.",
     "Prices convert at one fixed EUR/GBP rate for the whole year; there is no inflation in list prices.",
+    "Agency and vendor reports cover periods (TV weeks, OOH cycles, radio flights, event dates). The weekly MMM "
+    "tables and `recover/formats/` spread a row's spend evenly over its days (the phasing rule, "
+    "`sim/schemas/phasing.py`), so both rebuild from `raw/` alone; the simulation's day-to-day pacing inside a "
+    "period is in no file.",
+    "TV programmes air only in their broadcast seasons (`media.channels.tv.programme_seasons`, in broadcast weeks); "
+    "the programme is part of the world, not a label, because premium programmes cost more per GRP.",
+    "Website analytics (`[reporting.web]`): `new_users` are the consumers' first visits plus the returning visits "
+    "analytics does not recognise (`returning_counted_as_new`: cookies cleared, expired or declined, another "
+    "device); `goal_completions` counts configurator starts and website test-drive bookings from the CRM tables "
+    "plus brochure downloads and dealer-locator uses drawn per session (`goals`); session duration is "
+    "(1 - bounce rate) x the channel's engaged-session length, so paid social and display visits are short.",
     "A consumer acts at most once a day; the chance to act for a reason is (1 - exp(-interest x M)) x lambda / M "
     "with a fixed envelope M (thinning with reserved slots), which keeps counterfactuals exactly coupled at the "
     "cost of a slightly different curve than 1 - exp(-interest x sum lambda).",

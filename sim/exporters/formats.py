@@ -11,7 +11,9 @@ How the panel is built
   when weeks start on 1 January) fall into the last week, days before the first into the first.
 * Spend comes from the 10 media exports and ``events.csv`` (GBP in every market). A row that
   covers a period (OOH, radio and events: ``start_date``..``end_date``; TV: the 7 days from
-  ``date_week_start``) is spread evenly over its days before it is binned into weeks.
+  ``date_week_start``) is spread evenly over its days before it is binned into weeks: the
+  phasing rule of :mod:`sim.schemas.phasing`, the very rule of ``mmm/weekly_channel_spend.csv``,
+  so the spend columns here equal that table's (national) and both rebuild from ``raw/``.
 * Impressions (Meridian's ``media``, the execution measure next to spend): digital
   ``impressions``; OOH ``impressions``; TV ``reach_000 * 1000 * avg_frequency`` (impacts);
   radio ``reach_000 * 1000 * frequency``; print ``readership_000 * 1000`` per insertion;
@@ -86,13 +88,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.schemas import TABLES, TableSpec
+from sim.schemas.phasing import spread_over_days
+
 FLOAT_FORMAT = "%.6f"
 CONTROLS = ["bev_share", "consumer_confidence", "bank_rate", "competitor_total_spend"]
 KPIS = ["units", "revenue_gbp", "web_sessions", "leads"]
 COUNT_KPIS = ["units", "web_sessions", "leads"]
 ECONOMIC_COLUMNS = {"bev_market_share_pct": "bev_share", "consumer_confidence_index": "consumer_confidence",
                     "bank_rate_pct": "bank_rate"}
-TV_ROW_DAYS = 7  # tv_performance.csv has one row per broadcaster-week
 DAYS_PER_WEEK = 7
 MID_WEEK_DAYS = 3  # a week takes its month's monthly figures from its middle day, as model_ready.csv does
 
@@ -103,29 +107,33 @@ def _column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
 
 @dataclass(frozen=True)
 class MediaSource:
-    """Where a channel's spend and impressions are in ``raw/`` and what period a row covers."""
+    """Where a channel's spend and impressions are in ``raw/``; a row's period is its table's
+    (:mod:`sim.schemas.phasing`)."""
 
-    file: str
-    start: str  # date column (or period start)
-    end: str | None = None  # period end column (inclusive), if rows cover a period
-    days: int = 1  # days a row covers when there is no end column
+    table: str
     impressions: Callable[[pd.DataFrame], pd.Series] = _column("impressions")
+
+    @property
+    def spec(self) -> TableSpec:
+        return TABLES[self.table]
+
+    @property
+    def file(self) -> str:
+        return Path(self.spec.path).name
 
 
 MEDIA_SOURCES: dict[str, MediaSource] = {
-    "tv": MediaSource("tv_performance.csv", "date_week_start", days=TV_ROW_DAYS,
-                      impressions=lambda d: d["reach_000"] * 1000 * d["avg_frequency"]),
-    "ooh": MediaSource("ooh_performance.csv", "start_date", "end_date"),
-    "print": MediaSource("print_performance.csv", "date", impressions=lambda d: d["readership_000"] * 1000),
-    "radio": MediaSource("radio_performance.csv", "start_date", "end_date",
-                         impressions=lambda d: d["reach_000"] * 1000 * d["frequency"]),
-    "meta": MediaSource("meta_ads.csv", "date"),
-    "google": MediaSource("google_ads.csv", "date"),
-    "dv360": MediaSource("dv360.csv", "date"),
-    "tiktok": MediaSource("tiktok_ads.csv", "date"),
-    "youtube": MediaSource("youtube_ads.csv", "date"),
-    "linkedin": MediaSource("linkedin_ads.csv", "date"),
-    "events": MediaSource("events.csv", "start_date", "end_date", impressions=_column("media_impressions")),
+    "tv": MediaSource("tv_performance", impressions=lambda d: d["reach_000"] * 1000 * d["avg_frequency"]),
+    "ooh": MediaSource("ooh_performance"),
+    "print": MediaSource("print_performance", impressions=lambda d: d["readership_000"] * 1000),
+    "radio": MediaSource("radio_performance", impressions=lambda d: d["reach_000"] * 1000 * d["frequency"]),
+    "meta": MediaSource("meta_ads"),
+    "google": MediaSource("google_ads"),
+    "dv360": MediaSource("dv360"),
+    "tiktok": MediaSource("tiktok_ads"),
+    "youtube": MediaSource("youtube_ads"),
+    "linkedin": MediaSource("linkedin_ads"),
+    "events": MediaSource("events", impressions=_column("media_impressions")),
 }
 
 
@@ -149,20 +157,6 @@ def week_starts_of(model_ready: pd.DataFrame) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.to_datetime(model_ready["week_start"]))
 
 
-def _spread_over_days(frame: pd.DataFrame, start: str, end: str | None, days: int) -> pd.DataFrame:
-    """One row per day of each row's period, flows divided evenly over the days."""
-    first = _dates(frame[start]).dt.normalize()
-    length = ((_dates(frame[end]).dt.normalize() - first).dt.days + 1) if end else pd.Series(days, frame.index)
-    if (length < 1).any():
-        raise ValueError(f"rows ending before they start in columns {start}..{end}")
-    n = length.to_numpy(dtype=int)
-    out = frame.iloc[np.repeat(np.arange(len(frame)), n)].reset_index(drop=True)
-    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # 0, 1, ... within each row's period
-    out["day"] = np.repeat(first.to_numpy(), n) + pd.to_timedelta(offset, unit="D")
-    out["share"] = 1.0 / np.repeat(n, n)
-    return out
-
-
 def _check_markets(frame: pd.DataFrame, column: str, markets: Sequence[str], source: str) -> None:
     unknown = sorted(set(frame[column].astype(str)) - set(markets))
     if unknown:
@@ -183,7 +177,7 @@ def _media(raw: Path, channel: str, source: MediaSource, week_starts, markets) -
     frame = pd.read_csv(raw / source.file)
     _check_markets(frame, "market", markets, source.file)
     frame = frame.assign(_spend=frame["spend"].astype(float), _impressions=source.impressions(frame).astype(float))
-    daily = _spread_over_days(frame, source.start, source.end, source.days)
+    daily = spread_over_days(frame, source.spec)
     values = pd.DataFrame({f"{channel}_spend": daily["_spend"] * daily["share"],
                            f"{channel}_impressions": daily["_impressions"] * daily["share"]})
     return _binned(values, daily["day"], daily["market"], week_starts, markets)

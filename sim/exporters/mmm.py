@@ -1,5 +1,7 @@
 """Weekly MMM tables: weekly_channel_spend, weekly_sales, model_ready.
 
+Spend comes from the raw media exports by the phasing rule of :mod:`sim.schemas.phasing`
+(the rule ``recover/formats/`` uses too), so the table rebuilds from ``raw/`` alone.
 Weeks: 52 blocks of 7 days starting 2025-01-01 (a Wednesday); the 365th day (2025-12-31) is
 folded into the last week so the year has exactly 52 rows and no day is dropped. The adstock
 decays are the analyst's assumptions (``[mmm.adstock_decay]`` in the scenario), deliberately
@@ -11,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.schemas import CHANNEL_TABLES, TABLES
+from sim.schemas.phasing import daily_spend
 from sim.transforms import geometric_adstock
 from sim.world.calendar import N_WEEKS, week_of, week_starts
 from sim.world.config import World
@@ -18,15 +22,19 @@ from sim.world.config import World
 
 def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:
     out = np.zeros(N_WEEKS)
-    np.add.at(out, week_of(world, dates), np.asarray(values, dtype=float))
+    # a period that starts before the horizon (a broadcast week from a Monday in December) counts in week 1
+    np.add.at(out, np.maximum(week_of(world, dates), 0), np.asarray(values, dtype=float))
     return out
 
 
-def weekly_channel_spend(world: World, delivered: pd.DataFrame) -> pd.DataFrame:
+def weekly_channel_spend(world: World, raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each channel's spend per week, rebuilt from its raw export by the phasing rule
+    (:mod:`sim.schemas.phasing`): a row covering several days is spread evenly over them."""
     df = pd.DataFrame({"week_start": week_starts(world)})
     for ch in world.media.channels:
-        rows = delivered[delivered["channel"] == ch]
-        df[f"{ch}_spend"] = np.round(_weekly(world, rows["date"], rows["spend"]), 2)
+        table = CHANNEL_TABLES[ch]
+        daily = daily_spend(raw[table], TABLES[table])
+        df[f"{ch}_spend"] = np.round(_weekly(world, daily.index.to_series(), daily.to_numpy()), 2)
     df["total_spend"] = df[[f"{c}_spend" for c in world.media.channels]].sum(axis=1).round(2)
     return df
 

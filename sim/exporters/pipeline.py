@@ -1,10 +1,10 @@
-"""Views of the funnel in the event log: website_analytics, configurator_sessions, leads,
-test_drives, vehicle_sales, events and the dealer reference table.
+"""Views of the funnel in the event log: configurator_sessions, leads, test_drives,
+vehicle_sales, events and the dealer reference table (website_analytics: :mod:`sim.exporters.web`).
 
 What a sale is worth (trim, colour, discount, price) was decided in the engine
 (:mod:`sim.engine.sales`) and is read from the log, so the truth values a sale exactly as
-vehicle_sales.csv does. Reporting-only details (bounce rates, free text, configurator options)
-use the exporter's rng, inside the conventions of ``[reporting.web]`` and ``[reporting.crm]``.
+vehicle_sales.csv does. Reporting-only details (free text, configurator options) use the
+exporter's rng, inside the conventions of ``[reporting.crm]``.
 """
 
 from __future__ import annotations
@@ -30,35 +30,10 @@ def _date(world: World, day) -> np.ndarray:
     return _calendar(world.run.start, world.run.days + 400)[days]
 
 
-def website_analytics(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
-    d, m, c, v = np.nonzero(log.sessions)
-    sessions = log.sessions[d, m, c, v]
-    new = log.new_users[d, m, c, v]
-    goals = np.zeros_like(sessions)
-    if log.configurator:
-        lookup: dict[tuple, int] = {}
-        for s in log.configurator:
-            key = (s.day, s.market, s.arrival, s.device)
-            lookup[key] = lookup.get(key, 0) + 1
-        goals = np.array([lookup.get((int(a), log.markets[b], log.web_channels[cc], int(dd)), 0)
-                          for a, b, cc, dd in zip(d, m, c, v, strict=True)])
-    web = world.reporting.web
-    n = len(sessions)
-    users = np.maximum(new, np.round(sessions * rng.uniform(*web.users_per_session, n))).astype(int)
-    channel = np.array(log.web_channels)[c]
-    bounce = {ch: web.bounce_rate(ch) for ch in log.web_channels}
-    lo = np.array([bounce[ch][0] for ch in channel])
-    hi = np.array([bounce[ch][1] for ch in channel])
-    pages = rng.uniform(*web.pages_per_session, n)
-    return pd.DataFrame({
-        "date": _date(world, d), "channel": channel, "device": np.array(log.devices)[v],
-        "market": np.array(log.markets)[m], "sessions": sessions, "users": np.minimum(users, sessions),
-        "new_users": np.minimum(new, np.minimum(users, sessions)),
-        "bounce_rate": np.round(rng.uniform(lo, hi), 4), "pages_per_session": np.round(pages, 2),
-        "avg_session_duration_seconds": np.round(rng.uniform(*web.session_duration_seconds, n), 1),
-        "goal_completions": goals,
-        "events_count": np.round(sessions * pages * rng.uniform(*web.events_per_page_view, n)).astype(int),
-    })
+def whole_numbers(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Integer columns that may be empty as pandas' nullable ``Int64``: built from rows with
+    ``None``, they would otherwise be floats and be written as ``5.0``."""
+    return table.astype({c: "Int64" for c in names if c in table.columns})
 
 
 def _choice_cdf(weights) -> np.ndarray:
@@ -130,17 +105,21 @@ def leads(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame
     created = np.array([lead.created for lead in crm], dtype=int)
     status_day = np.array([lead.status_day for lead in crm], dtype=int)
     dealer = [lead.dealer_id for lead in crm]
+    names = {d.id: d.name for d in world.dealers}
     hours = [lead.first_response_hours for lead in crm]
     return pd.DataFrame({
         "lead_id": [lead_id(lead.idx) for lead in crm], "created_date": _date(world, created),
         "market": [lead.market for lead in crm],
         "source": [lead.source for lead in crm], "model_interest": [lead.model for lead in crm],
         "dealer_id": dealer, "lead_status": [lead.status for lead in crm], "status_date": _date(world, status_day),
-        "days_in_pipeline": status_day - created, "assigned_dealer": dealer,
+        "days_in_pipeline": status_day - created, "assigned_dealer": [names.get(d) for d in dealer],
         "lead_score": [lead.score for lead in crm],
         "contact_attempts": [lead.contact_attempts if lead.contacted else 0 for lead in crm],
         "first_response_hours": [round(h, 1) if h is not None else None for h in hours],
     })
+
+
+SALE_WITHIN_DAYS = 90  # test_drives.sale_within_90_days
 
 
 def drive_id(idx: int) -> str:
@@ -154,6 +133,7 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
     market_of = {d.id: d.market for d in world.dealers}
     n_days = world.run.days
     drives = log.drives
+    sold_on = {s.drive: s.day for s in log.sales if s.drive is not None}  # the sale that followed a drive
     booked = _date(world, [td.booking_day for td in drives]) if drives else []
     driven = _date(world, [td.drive_day for td in drives]) if drives else []
     rows = []
@@ -163,7 +143,8 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
             status = "CONFIRMED" if td.drive_day - n_days < 3 else "BOOKED"
         done = status == "COMPLETED"
         score = min(max(round(rng.normal(rep.feedback_score_mean, rep.feedback_score_sd)), low), high) if done else None
-        sold = td.sale_day is not None and td.sale_day < n_days
+        sale_day = sold_on.get(td.idx)
+        sold = sale_day is not None and sale_day - td.drive_day <= SALE_WITHIN_DAYS
         rows.append({
             "booking_id": drive_id(td.idx), "booking_date": booked[i],
             "test_drive_date": driven[i], "market": market_of[td.dealer],
@@ -173,9 +154,9 @@ def test_drives(world: World, log: EventLog, rng: np.random.Generator) -> pd.Dat
             "duration_minutes": int(rng.integers(rep.duration_minutes[0],
                                                  rep.duration_minutes[1] + 1)) if done else None,
             "sale_within_90_days": bool(done and sold),
-            "days_to_sale": td.sale_day - td.drive_day if (done and sold) else None,
+            "days_to_sale": sale_day - td.drive_day if (done and sold) else None,
         })
-    return pd.DataFrame(rows)
+    return whole_numbers(pd.DataFrame(rows), ["feedback_score", "duration_minutes", "days_to_sale"])
 
 
 def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:
@@ -198,8 +179,10 @@ def vehicle_sales(world: World, log: EventLog, rng: np.random.Generator) -> pd.D
             "customer_postcode_area": t.postcode_area,
             "currency": market.currency,
             "transaction_price_local": round(t.transaction_price_gbp * rate, 2),
+            "lead_id": lead_id(s.lead) if s.lead != NO_LEAD else None,
+            "booking_id": drive_id(s.drive) if s.drive is not None else None,
         })
-    return pd.DataFrame(rows)
+    return whole_numbers(pd.DataFrame(rows), ["days_from_lead", "days_from_test_drive"])
 
 
 def events(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame:

@@ -120,8 +120,8 @@ def tv_performance(world: World, delivered: pd.DataFrame, outcomes: pd.DataFrame
     t["reach_pct"] = np.round(reach_pct, FREQUENCY_DECIMALS)
     t["avg_frequency"] = ratio(grps, reach_pct, FREQUENCY_DECIMALS, empty=0)
     t["reach_000"] = np.round(t["reach_pct"] / PERCENT * adults_000, 1)
-    ratings = conv.spot_rating
-    rating = rng.uniform([ratings[o][0] for o in g["objective"]], [ratings[o][1] for o in g["objective"]])
+    ranges = [conv.spot_rating[conv.spot_rating_key(o, d)] for o, d in zip(g["objective"], g["daypart"], strict=True)]
+    rating = rng.uniform([lo for lo, _ in ranges], [hi for _, hi in ranges])
     spots = grps * REFERENCE_SPOT_SECONDS / t["spot_length_seconds"].to_numpy() / rating
     t["spots_aired"] = np.maximum(np.round(spots), 1).astype(np.int64)
     t["cpp"] = ratio(t["spend"], t["grps"], MONEY_DECIMALS)

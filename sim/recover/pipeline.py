@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.recover.claims import platform_claims
 from sim.recover.fit import FittedMMM, fit_mmm, predicted_effect, spend_column
 from sim.recover.scorecard import (
     KPI_TRUTH,
@@ -40,6 +41,7 @@ class Recovery:
     card: pd.DataFrame
     summary: pd.DataFrame
     scenarios: pd.DataFrame
+    claims: pd.DataFrame | None = None
 
 
 def model_channels(model_ready: pd.DataFrame) -> list[str]:
@@ -68,11 +70,14 @@ def recover(model_ready: pd.DataFrame, truth: pd.DataFrame, cfg: RecoverConfig |
 
 
 def recover_run(run_dir: str | Path, out_dir: str | Path | None = None, cfg: RecoverConfig | None = None,
-                scenarios: list[ScenarioOutcome] = ()) -> Recovery:
-    """``recover`` on a run folder; writes the scorecard into ``out_dir`` (default DIR/recover)."""
+                scenarios: list[ScenarioOutcome] = (), claims: Mapping[str, str] | None = None) -> Recovery:
+    """``recover`` on a run folder; writes the scorecard into ``out_dir`` (default DIR/recover).
+    ``claims`` (platform -> its claims column) adds what the platforms claim beside the truth."""
     run = Path(run_dir)
     model_ready = pd.read_csv(run / "mmm" / "model_ready.csv")
     truth = pd.read_csv(run / "truth" / "channel_truth.csv")
     result = recover(model_ready, truth, cfg, scenarios)
-    write_scorecard(out_dir or run / "recover", result.card, result.summary, result.scenarios)
+    if claims:
+        result.claims = platform_claims(run, truth, claims)
+    write_scorecard(out_dir or run / "recover", result.card, result.summary, result.scenarios, result.claims)
     return result

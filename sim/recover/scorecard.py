@@ -168,18 +168,23 @@ def scenario_table(checks: list[dict[str, object]]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- writing
 def write_scorecard(out_dir: str | Path, card: pd.DataFrame, summary: pd.DataFrame,
-                    scenarios: pd.DataFrame | None = None) -> dict[str, Path]:
-    """Write scorecard.csv (per channel), scorecard.md (everything) and scorecard.png."""
+                    scenarios: pd.DataFrame | None = None, claims: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write scorecard.csv (per channel), scorecard.md (everything), scorecard.png and, with
+    ``claims``, platform_claims.csv."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / "scorecard.csv", "md": out / "scorecard.md", "png": out / "scorecard.png"}
     card.to_csv(paths["csv"], index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-    paths["md"].write_text(scorecard_markdown(card, summary, scenarios), encoding="utf-8")
+    if claims is not None:
+        paths["claims"] = out / "platform_claims.csv"
+        claims.to_csv(paths["claims"], index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    paths["md"].write_text(scorecard_markdown(card, summary, scenarios, claims), encoding="utf-8")
     plot_scorecard(card, paths["png"])
     return paths
 
 
-def scorecard_markdown(card: pd.DataFrame, summary: pd.DataFrame, scenarios: pd.DataFrame | None = None) -> str:
+def scorecard_markdown(card: pd.DataFrame, summary: pd.DataFrame, scenarios: pd.DataFrame | None = None,
+                       claims: pd.DataFrame | None = None) -> str:
     lines = ["# MMM scorecard: recovered versus true", "",
              "True effects come from counterfactual simulation runs (common random numbers); recovered "
              "effects from the baseline MMM (geometric adstock, Hill saturation, non-negative ridge) "
@@ -190,6 +195,11 @@ def scorecard_markdown(card: pd.DataFrame, summary: pd.DataFrame, scenarios: pd.
         lines += [f"## {target} ({metric})", "", markdown_table(part.drop(columns=["target", "metric"])), ""]
     if scenarios is not None and len(scenarios):
         lines += ["## Scenario effects: MMM prediction versus simulation", "", markdown_table(scenarios), ""]
+    if claims is not None and len(claims):
+        lines += ["## Platform claims versus the truth", "",
+                  "What each platform reports inside its own attribution windows (its export's column), "
+                  "against the leads it really caused (`truth/channel_truth.csv`). Google's conversions "
+                  "count configurator starts as well as leads.", "", markdown_table(claims), ""]
     return "\n".join(lines)
 
 

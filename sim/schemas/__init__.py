@@ -260,9 +260,11 @@ def _meta() -> pa.DataFrameSchema:
                          "impressions per person", ge=0, nullable=True),
         "video_views": count("video views (3-second plays)"),
         "video_view_rate": per_impression("video_views / impressions"),
-        "leads": count("instant-form leads submitted on Meta"),
+        "leads": count("leads Meta attributes to the ad: its instant-form leads (a few never reach the CRM) and "
+                       "website leads inside its 7-day-click / 1-day-view window ([reporting.attribution.meta])"),
         "link_clicks": count("clicks on the ad's link to the website"),
-        "landing_page_views": count("website landing page loads after a link click"),
+        "landing_page_views": count("link clicks whose landing page loaded: the first-party website sessions "
+                                    "of the ad (web analytics sees the consenting share)"),
         "cost_per_lead": gbp("spend / leads (empty when there are no leads)", nullable=True, unit="GBP per lead"),
     }, ("date", "campaign_id", "platform"), (not_above("clicks", "impressions"), not_above("link_clicks", "clicks"),
                                              not_above("landing_page_views", "link_clicks"),
@@ -285,7 +287,8 @@ def _google() -> pa.DataFrameSchema:
         "ctr": ctr(),
         "avg_cpc": cpc("average cost per click = spend / clicks (empty when there are no clicks)"),
         "spend": spend(),
-        "conversions": count("conversions: configurator starts + test drive bookings attributed to the ad"),
+        "conversions": count("conversions Google attributes to the ad: configurator starts, test drive requests and "
+                             "lead-form leads after a click on it (same session or 30-day click window)"),
         "conversion_rate": fraction("conversions / clicks (empty when there are no clicks)", nullable=True),
         "cost_per_conversion": gbp("spend / conversions (empty when there are no conversions)", nullable=True,
                                    unit="GBP per conversion"),
@@ -343,7 +346,7 @@ def _tiktok() -> pa.DataFrameSchema:
         "comments": count("comments on the ad"),
         "likes": count("likes of the ad"),
         "profile_visits": count("visits to the brand's TikTok profile from the ad"),
-        "website_clicks": count("clicks through to the website"),
+        "website_clicks": count("clicks through to the website (they land as sessions of social_paid)"),
     }, ("date", "campaign_id"), (not_above("clicks", "impressions"), not_above("video_views", "impressions"),
                                  not_above("website_clicks", "clicks")))
 
@@ -391,7 +394,8 @@ def _linkedin() -> pa.DataFrameSchema:
         "cpm": cpm(),
         "cpc": cpc(),
         "spend": spend(),
-        "leads": count("Lead Gen Form submissions (fleet and B2B)"),
+        "leads": count("leads LinkedIn attributes to the ad: Lead Gen Form submissions (fleet and B2B; a few never "
+                       "reach the CRM) and website leads inside its 30-day-click / 7-day-view window"),
         "cost_per_lead": gbp("spend / leads (empty when there are no leads)", nullable=True, unit="GBP per lead"),
         "social_actions": count("likes, comments and shares"),
         "follower_gains": count("new followers of the company page"),
@@ -419,7 +423,8 @@ def _tv() -> pa.DataFrameSchema:
                              "reach)", "times", ge=0, nullable=True),
         "cpp": gbp("cost per rating point = spend / grps", nullable=True, unit="GBP per rating point"),
         "spend": spend(),
-        "programme_name": text("a programme the spots ran in or around"),
+        "programme_name": text("the programme the spots ran in or around; it airs in that whole broadcast week "
+                               "(media.channels.tv.programme_seasons of the scenario)"),
     }, ("date_week_start", "broadcaster", "daypart", "spot_length_seconds", "programme_name"))
 
 
@@ -583,6 +588,10 @@ def _sales() -> pa.DataFrameSchema:
                         extra=True),
         "transaction_price_local": col("number", "transaction price in the market's currency", "currency of the row",
                                        ge=0, extra=True),
+        "lead_id": col("string", "the buyer's lead (leads.csv); empty for a walk-in or referral without one",
+                       nullable=True, extra=True),
+        "booking_id": col("string", "the completed test drive the sale followed (test_drives.csv); empty without one",
+                          nullable=True, extra=True),
     }, ("sale_id",), (not_above("transaction_price_gbp", "list_price_gbp"),))
 
 
@@ -592,14 +601,21 @@ def _website() -> pa.DataFrameSchema:
         "channel": text("traffic channel", isin=WEB_CHANNELS),
         "device": text("device category", isin=DEVICES),
         "market": market("market of the country site"),
-        "sessions": count("website sessions"),
-        "users": count("distinct users"),
-        "new_users": count("users on their first visit"),
+        "sessions": count("website sessions of visitors who accepted analytics cookies (paid channels: the "
+                          "platforms' landed clicks; the configurator and CRM see every visitor)"),
+        "users": count("distinct users (a user may have several sessions in a day)"),
+        "new_users": count("users analytics counts as new: visitors new to the site, plus returning visitors it "
+                           "does not recognise (cookies cleared, expired or declined before, another device)"),
         "bounce_rate": fraction("single-page sessions / sessions (empty without sessions)", nullable=True),
         "pages_per_session": col("number", "pages viewed per session", "pages", ge=0, nullable=True),
-        "avg_session_duration_seconds": col("number", "average session duration", "seconds", ge=0, nullable=True),
-        "goal_completions": count("completed goals: configurator_start + test_drive_booking + brochure_download "
-                                  "+ dealer_locator"),
+        "avg_session_duration_seconds": col("number", "average session duration: (1 - bounce rate) x the length "
+                                            "of a session that does not bounce (a bounce lasts 0 s)", "seconds",
+                                            ge=0, nullable=True),
+        "goal_completions": count("completed goals, each at most once per session: configurator_start (the "
+                                  "consenting configurator_sessions.csv rows of the day, market, channel and "
+                                  "device) + "
+                                  "test_drive_booking (website bookings of test_drives.csv) + brochure_download + "
+                                  "dealer_locator"),
         "events_count": count("tracked interaction events"),
     }, ("date", "channel", "device", "market"), (not_above("users", "sessions"), not_above("new_users", "users")))
 
@@ -694,7 +710,9 @@ def _week() -> pa.Column:
 
 
 def _spend_columns() -> dict[str, pa.Column]:
-    cols = {f"{c}_spend": gbp(f"{c} spend in the week, all markets (sum of the {c} rows of raw/)") for c in CHANNELS}
+    cols = {f"{c}_spend": gbp(f"{c} spend in the week, all markets: the {c} rows of raw/, a row covering several "
+                              "days spread evenly over them (the phasing rule, sim/schemas/phasing.py)")
+            for c in CHANNELS}
     cols["total_spend"] = gbp("sum of the channel spend columns")
     return cols
 
@@ -792,7 +810,9 @@ def _specs() -> list[TableSpec]:
         TableSpec("sla_tracking", _raw("sla_tracking"), _sla(),
                   ("year_month", "vendor", "contract_type", "metric_name"), 50,
                   period_column="year_month", period="month"),
-        TableSpec("vehicle_sales", _raw("vehicle_sales"), _sales(), ("sale_id",), 4600, (_dealer_fk(),),
+        TableSpec("vehicle_sales", _raw("vehicle_sales"), _sales(), ("sale_id",), 4600,
+                  (_dealer_fk(), ForeignKey("lead_id", "leads", "lead_id"),
+                   ForeignKey("booking_id", "test_drives", "booking_id")),
                   period_column="sale_date"),
         TableSpec("website_analytics", _raw("website_analytics"), _website(), ("date", "channel", "device", "market"),
                   5000,

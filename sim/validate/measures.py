@@ -285,3 +285,29 @@ def months_with_rows(name: str) -> Callable[[RunData], int]:
 def horizon_months(w: World) -> Goal:
     n = (w.run.end.year - w.run.start.year) * 12 + w.run.end.month - w.run.start.month + 1
     return between(n, n)
+
+
+OBJECTIVE_COLUMN = {"meta_ads": "objective", "google_ads": "campaign_type", "tiktok_ads": "objective",
+                    "linkedin_ads": "objective", "youtube_ads": "format"}  # dv360: one objective, display
+
+
+def paid_sessions_per_click(channel: str) -> Callable[[RunData], float]:
+    """Analytics sessions of a paid website channel over the clicks the platforms report for it
+    (each platform's ``click_metric``, on the rows whose objective lands in that channel)."""
+    def measure(d: RunData) -> float:
+        clicks = 0.0
+        for platform, cfg in d.world.media.click_sessions.items():
+            table = CHANNEL_TABLES.get(platform)
+            if table is None:
+                continue
+            df = d.table(table)
+            column = OBJECTIVE_COLUMN.get(table)
+            objective = df[column] if column in df else pd.Series("", index=df.index)
+            lands = objective.map(lambda o, cfg=cfg: cfg.analytics_channel.get(o, cfg.analytics_channel.get("*")))
+            clicks += float(df.loc[lands == channel, cfg.click_metric].sum())
+        web = d.table("website_analytics")
+        sessions = float(web.loc[web["channel"] == channel, "sessions"].sum())
+        if clicks <= 0:
+            raise NotMeasurable(f"no platform clicks land in {channel}")
+        return sessions / clicks
+    return measure

@@ -13,11 +13,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from sim.schemas import CHANNEL_TABLES, CHANNELS, RAW_DIR, TABLES, TableSpec, column_meta, columns
+from sim.schemas.phasing import daily_spend
 from sim.validate.formatting import SHOWN_ROWS, line, quote, rows_message
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class RunData:
         out = pd.DataFrame(0.0, index=days, columns=list(CHANNELS))
         for channel, name in CHANNEL_TABLES.items():
             if name in self.frames:
-                spread = spread_over_days(self.frames[name], TABLES[name])
+                spread = spend_per_day(self.frames[name], TABLES[name])
                 out[channel] = spread.reindex(days, fill_value=0.0)
         return out
 
@@ -76,32 +76,20 @@ class RunData:
         return self.daily_spend.sum(axis=1).groupby(self.daily_spend.index.month).sum()
 
 
-def spread_over_days(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
-    """Spend of a table per calendar day: a week or a start..end period is spread evenly."""
-    start = df[spec.period_column]
+def spend_per_day(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
+    """Spend of a table per calendar day, by the phasing rule (:mod:`sim.schemas.phasing`);
+    rows without dates or spend are left out (the schema check reports them)."""
+    ok = df[spec.period_column].notna() & df["spend"].notna()
     if "end_date" in df.columns:
-        end = df["end_date"]
-    elif spec.period == "week":
-        end = start + pd.Timedelta(days=6)
-    else:
-        end = start
-    ok = start.notna() & end.notna() & df["spend"].notna()
-    start, end, spend = start[ok], end[ok], df["spend"][ok].astype(float)
-    if start.empty:
-        return pd.Series(dtype=float)
-    n = ((end - start).dt.days + 1).clip(lower=1).to_numpy()
-    offsets = pd.to_timedelta(np.concatenate([np.arange(k) for k in n]), unit="D")
-    day = pd.DatetimeIndex(np.repeat(start.to_numpy(), n)) + offsets
-    per_day = np.repeat(spend.to_numpy() / n, n)
-    return pd.Series(per_day, index=day).groupby(level=0).sum()
+        ok &= df["end_date"].notna()
+    return daily_spend(df[ok], spec)
 
 
 def parse_column(raw: pd.Series, kind: str) -> pd.Series:
     """Text from the CSV to the column's logical type; unparseable values become missing."""
-    if kind == "integer":
-        num = pd.to_numeric(raw, errors="coerce")
-        num = num.where(num.isna() | (num % 1 == 0))
-        return num.astype("Int64")
+    if kind == "integer":  # written as digits: "5.0" is not an integer (Table Schema, Frictionless)
+        digits = raw.where(raw.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool))
+        return pd.to_numeric(digits, errors="coerce").astype("Int64")
     if kind == "number":
         return pd.to_numeric(raw, errors="coerce").astype("float64")
     if kind == "boolean":

@@ -7,6 +7,8 @@ plan's figures the extract quotes) and shared tolerances are named here, once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim.schemas import CHANNEL_TABLES, CHANNELS, CONTRACTS, CONTRACTS_DIR, TABLES
 from sim.validate.consistency import (
     adstock_decay,
@@ -16,6 +18,7 @@ from sim.validate.consistency import (
     mmm_units_vs_raw,
     model_ready_deviation,
 )
+from sim.validate.exports import export_targets
 from sim.validate.formatting import MONTH_NAMES
 from sim.validate.funnel import (
     configurator_start_rate,
@@ -39,7 +42,7 @@ from sim.validate.funnel import (
     uk_sales_share,
     weekend_share,
 )
-from sim.validate.goals import about, above, at_least, at_most, below, between, equals
+from sim.validate.goals import Goal, about, above, at_least, at_most, below, between, equals
 from sim.validate.measures import (
     channel_spend,
     competitor_annual,
@@ -59,6 +62,7 @@ from sim.validate.measures import (
     organic_growth,
     other_than,
     ours_over_biggest_competitor,
+    paid_sessions_per_click,
     ratio_of,
     raw_spend_total,
     share_of,
@@ -74,6 +78,10 @@ from sim.validate.measures import (
     web_spend_correlation,
 )
 from sim.validate.results import Target
+from sim.world.vocabulary import PAID_WEB
+
+if TYPE_CHECKING:
+    from sim.world.config import World
 
 # Tolerances used by many rows of the table below (shares are fractions: 0.05 = 5 pp).
 SHARE_PP = 0.05
@@ -491,9 +499,32 @@ def _funnel_targets() -> list[Target]:
     return out
 
 
+def _landing_band(channel: str):
+    """The band a paid channel's analytics sessions per reported click must lie in: the landing
+    rate (and, for a platform whose click metric counts every click, the website share) times
+    the consent rate, at their lowest and highest (decision 9; see [media.click_sessions])."""
+    def goal(w: World) -> Goal:
+        consent = w.reporting.web.consent_rate.values()
+        lows, highs = [], []
+        for cfg in w.media.click_sessions.values():
+            if channel not in cfg.analytics_channel.values():
+                continue
+            share = cfg.website_click_share if cfg.click_metric == "clicks" else (1.0, 1.0)
+            lows.append(cfg.landing_rate[0] * share[0] * min(consent))
+            highs.append(cfg.landing_rate[1] * share[1] * max(consent))
+        if not lows:
+            raise KeyError(f"media.click_sessions landing in {channel}")
+        return between(round(min(lows), 4), round(max(highs), 4))
+    return goal
+
+
 def _web_targets() -> list[Target]:
     t = Target
-    out = [
+    out = [t(f"web.sessions_per_click.{ch}", f"Paid sessions are landed clicks: {ch} analytics sessions per platform "
+             "click inside the landing x consent band (decision 9)", 4, _landing_band(ch),
+             f"website_analytics sessions of {ch} / the platforms' click metric for it", paid_sessions_per_click(ch),
+             "share") for ch in PAID_WEB]
+    out += [
         t("web.sessions_postlaunch", "Monthly sessions: 80K-150K (post-launch)", 4, between(80_000, 150_000),
           "min … max of monthly sessions, Sep-Dec, all markets", web_month_span(9, 12), "count"),
         t("web.sessions_prelaunch", "Monthly sessions: 10K-30K (pre-launch)", 4, between(10_000, 30_000),
@@ -608,5 +639,5 @@ def _unmeasured_targets() -> list[Target]:
 TARGETS: list[Target] = [
     *_hard_targets(), *_total_targets(), *_row_targets(), *_media_rate_targets(), *_traditional_targets(),
     *_context_targets(), *_sales_targets(), *_funnel_targets(), *_web_targets(), *_season_targets(),
-    *_dealer_targets(), *_quick_reference_targets(), *_unmeasured_targets(),
+    *_dealer_targets(), *_quick_reference_targets(), *_unmeasured_targets(), *export_targets(),
 ]

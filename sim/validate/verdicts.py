@@ -26,7 +26,9 @@ from sim.validate.checks import (
     check_sales_timing,
     check_utm_campaigns,
 )
+from sim.validate.exports import check_goal_completions, check_tv_programmes
 from sim.validate.goals import equals
+from sim.validate.joins import check_finance_by_sale_type, check_lead_lifecycle, check_trading_calendar
 from sim.validate.results import (
     FAIL,
     LOST,
@@ -114,7 +116,9 @@ def validate_dir(out_dir: Path, world: World, *, baseline: bool | None = None) -
     for check in (check_foreign_keys(frames), check_utm_campaigns(frames), check_dealer_list(frames, world),
                   check_dealer_names(frames), check_horizon(frames, world), check_sales_timing(frames, world),
                   check_pipeline_order(frames), check_catalogue(frames, world), check_channel_markets(frames, world),
-                  check_negatives(frames)):
+                  check_negatives(frames), check_lead_lifecycle(frames), check_trading_calendar(frames, world),
+                  check_finance_by_sale_type(frames), check_tv_programmes(frames, world),
+                  check_goal_completions(frames)):
         report.checks += check
     report.targets = evaluate(TARGETS, RunData(out_dir, world, frames), is_baseline)
     return report

@@ -24,6 +24,16 @@ def day_index(world: World) -> pd.DatetimeIndex:
     return pd.date_range(world.run.start, world.run.end, freq="D")
 
 
+def trading_days(world: World, market: str, n_days: int) -> np.ndarray:
+    """Whether a showroom of ``market`` trades on each day ``0 .. n_days - 1`` (days past the
+    horizon included): closed on the market's closed weekdays and on its closed dates every year."""
+    cfg = world.markets[market]
+    dates = pd.date_range(world.run.start, periods=n_days, freq="D")
+    closed = np.isin(dates.day_of_week, cfg.showroom_closed_weekdays)
+    closed |= np.isin(dates.strftime("%m-%d"), cfg.showroom_closed_dates)
+    return ~closed
+
+
 def horizon_months(world: World) -> pd.PeriodIndex:
     """The calendar months the run covers, in order."""
     return pd.period_range(world.run.start, world.run.end, freq="M")

@@ -22,14 +22,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.world.context import ContextConfig
 from sim.world.mmm import MMMConfig
+from sim.world.programmes import season_problems, seasonal_pieces
 from sim.world.reporting import ReportingConfig
 from sim.world.vendors import VendorsConfig
+from sim.world.vocabulary import PAID_WEB, WEB_CHANNELS
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 NonNeg = Annotated[float, Field(ge=0)]
 Prob = Annotated[float, Field(ge=0, le=1)]
 Range = tuple[float, float]
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+WeekdayWeights = Annotated[list[NonNeg], Field(min_length=7, max_length=7)]
 
 
 class ConfigError(ValueError):
@@ -80,6 +84,10 @@ class MarketConfig(Strict):
     regions: dict[str, Annotated[float, Field(gt=0)]] = Field(description="region -> population weight")
     postcode_areas: dict[str, list[str]] = Field(description="region -> postcode areas / prefixes")
     national_registrations_k: float = Field(gt=0, description="annual new-car registrations (thousands)")
+    showroom_closed_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default_factory=list, description="weekdays (0 = Monday .. 6 = Sunday) on which showrooms do not trade")
+    showroom_closed_dates: list[MonthDay] = Field(
+        default_factory=list, description="dates ('MM-DD', every year) on which showrooms do not trade")
 
 
 class TrimConfig(Strict):
@@ -178,9 +186,69 @@ class ChannelConfig(Strict):
     targeting: dict[str, float] = Field(default_factory=dict, description="segment attribute -> reach multiplier")
     response: ResponseConfig
     delivery: dict[str, DeliveryRanges] = Field(default_factory=dict)
+    programme_seasons: dict[str, list[tuple[dt.date, dt.date]]] = Field(
+        default_factory=dict, description="programme -> broadcast seasons (Monday..Sunday); others air all year")
     campaigns: list[CampaignLine] = Field(default_factory=list)
     extras: dict[str, Any] = Field(default_factory=dict,
                                    description="exporter-only attributes (stations, formats, ...)")
+
+    @field_validator("programme_seasons")
+    @classmethod
+    def _seasons(cls, seasons: dict[str, list[tuple[dt.date, dt.date]]]) -> dict[str, list[tuple[dt.date, dt.date]]]:
+        problems = season_problems(seasons)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return {p: sorted(w) for p, w in seasons.items()}
+
+    @field_validator("campaigns")
+    @classmethod
+    def _programmes_in_season(cls, lines: list[CampaignLine], info: Any) -> list[CampaignLine]:
+        """Each line with programmes becomes one line per stretch of its window in which the same
+        programmes are on air (:mod:`sim.world.programmes`)."""
+        seasons = info.data.get("programme_seasons") or {}
+        listed = {p for line in lines for p in line.attributes.get("programmes", ())}
+        unknown = sorted(set(seasons) - listed)
+        if unknown:
+            raise ValueError(f"programme_seasons names programmes no campaign line lists: {unknown}")
+        out = []
+        for i, line in enumerate(lines):
+            programmes = line.attributes.get("programmes")
+            if not programmes or not seasons:
+                out.append(line)
+                continue
+            for start, end, airing in seasonal_pieces(programmes, line.start, line.end, seasons, HORIZON):
+                if not airing:
+                    raise ValueError(f"campaigns[{i}] ({line.kind} {line.objective}): none of its programmes "
+                                     f"{programmes} is on air from {start or 'the start'} to {end or 'the end'}; "
+                                     "list one that airs all year")
+                out.append(line.model_copy(update={"start": start, "end": end,
+                                                   "attributes": {**line.attributes, "programmes": airing}}))
+        return out
+
+
+PaidWebChannel = Literal["paid_search", "social_paid", "display", "video"]
+ShareSpan = Annotated[tuple[Prob, Prob], Field(description="[low, high]: a share drawn in this range per row")]
+
+
+class ClickSessions(Strict):
+    """How one platform's clicks land on the website (decision 9): per delivered row, the
+    website clicks are a share of its clicks, the first-party sessions a share of those (the
+    page loaded), on the same day, in the analytics channel of the campaign's objective."""
+
+    click_metric: str = Field(description="the platform export's column that counts the website clicks")
+    analytics_channel: dict[str, PaidWebChannel] = Field(
+        description="campaign objective -> website analytics channel ('*': any other objective)")
+    website_click_share: ShareSpan = Field(description="clicks that go to the website (the rest stay on the platform)")
+    landing_rate: ShareSpan = Field(description="website clicks whose landing page loads: a first-party session")
+    new_visitor_share: ShareSpan = Field(description="landed sessions of visitors new to the site")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ClickSessions:
+        for key in ("website_click_share", "landing_rate", "new_visitor_share"):
+            lo, hi = getattr(self, key)
+            if lo > hi:
+                raise ValueError(f"{key}: low {lo} is above high {hi}")
+        return self
 
 
 class MediaConfig(Strict):
@@ -188,6 +256,11 @@ class MediaConfig(Strict):
     market_split: dict[str, Prob] = Field(description="market shares of every channel that runs in several markets")
     campaign_templates: dict[str, str]
     channels: dict[str, ChannelConfig]
+    click_sessions: dict[str, ClickSessions] = Field(
+        default_factory=dict, description="platform channel -> how its clicks become website sessions")
+    paid_fallback: dict[PaidWebChannel, str] = Field(
+        default_factory=dict, description="paid channel -> the channel a visitor arrives through when no ad of "
+                                          "that channel runs that day (brand search falls back to organic search)")
 
 
 # --------------------------------------------------------------------------- dealers
@@ -221,6 +294,9 @@ class ConsumerConfig(Strict):
     bev_share_elasticity: float
     confidence_elasticity: float
     competitor_sov_dampening: Prob = Field(description="media effect lost at 100% competitor share of voice")
+    weekday_activity: dict[Literal["web", "showroom"], WeekdayWeights] = Field(
+        description="Monday..Sunday: relative chance that a consumer who acts does so on that day of the week, "
+                    "online (website, lead forms) and at the showroom (walk-ins, phone enquiries)")
 
 
 DaySpan = tuple[int, int]
@@ -235,8 +311,14 @@ class FunnelTiming(Strict):
     drive_after_booking_days: DaySpan = Field(description="booking to the drive (walk-ins and events drive at once)")
     purchase_delay_mean_days: float = Field(gt=0, description="mean of the exponential wait from drive to purchase")
     negotiation_days: int = Field(ge=0, description="drive to NEGOTIATION for a driver who does not buy")
-    lost_after_drive_days: int = Field(ge=0, description="drive to LOST")
-    rebook_after_days: int = Field(ge=0, description="missed drive to the new booking")
+    lost_after_drive_days: int = Field(ge=0, description="completed drive to LOST for a driver who does not buy")
+    unreachable_days: int = Field(
+        ge=0, description="lead (or launch, for a pre-launch lead) to LOST when never reached")
+    disqualified_days: int = Field(ge=0, description="contact to LOST for a lead that does not qualify")
+    lost_without_drive_days: int = Field(
+        ge=0, description="qualification to LOST for a lead that neither books a drive nor buys")
+    rebook_after_days: int = Field(
+        ge=0, description="missed drive to the earliest day of the drive rebooked on the day of the miss")
     max_rebookings: int = Field(ge=0)
     fleet_day_days: DaySpan = Field(description="fleet enquiry to the fleet test-drive day")
     fleet_negotiation_days: int = Field(ge=0)
@@ -268,7 +350,10 @@ class FunnelConfig(Strict):
     qualified_booking: Prob
     prelaunch_booking_factor: Prob
     booking_lead_days: tuple[int, int]
-    weekend_share: Prob
+    weekend_share: Prob = Field(description="P(a customer wants a weekend test drive)")
+    drive_weekday_weights: WeekdayWeights = Field(
+        description="Monday..Sunday: how a customer picks the day of a drive, among weekdays or weekend days")
+    sale_weekday_weights: WeekdayWeights = Field(description="Monday..Sunday: the day of the week a deal is signed")
     no_show: Prob
     cancellation: Prob
     rebook_after_miss: Prob
@@ -293,7 +378,9 @@ class FunnelConfig(Strict):
 
 class SalesConfig(Strict):
     colours: dict[str, Prob]
-    finance: dict[str, Prob]
+    finance: dict[str, Prob] = Field(description="the extract's finance mix over all sales (a reported target)")
+    finance_by_sale_type: dict[str, dict[str, Prob]] = Field(
+        description="sale type -> finance mix; a salary-sacrifice car is always a lease")
     finance_terms: dict[str, list[int]]
     discount_pct: dict[str, Range] = Field(description="month range 'M1-M2' -> discount range percent")
     target_units: dict[str, int]
@@ -374,6 +461,12 @@ class World(Strict):
             for i, line in enumerate(ch.campaigns):
                 if line.model not in self.models:
                     raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
+        tv_report = self.reporting.media.tv
+        for line in self.media.channels["tv"].campaigns if "tv" in self.media.channels else ():
+            key = tv_report.spot_rating_key(line.objective, line.attributes.get("daypart", ""))
+            if key not in tv_report.spot_rating:
+                raise ValueError(f"reporting.media.tv.spot_rating has no {key!r} (TV line {line.kind} "
+                                 f"{line.objective}); it has {sorted(tv_report.spot_rating)}")
         for where, market in (("mmm.kpi_market", self.mmm.kpi_market),
                               ("context.estimate_market", self.context.estimate_market),
                               ("vendors.market", self.vendors.market)):
@@ -385,6 +478,25 @@ class World(Strict):
         for d in self.dealers:
             if d.market not in self.markets:
                 raise ValueError(f"dealers[{d.id}].market: unknown market {d.market!r}")
+        for name in self.media.click_sessions:
+            if name not in self.media.channels:
+                raise ValueError(f"media.click_sessions.{name}: not a channel of media.channels")
+        for paid, channel in self.media.paid_fallback.items():
+            if channel not in WEB_CHANNELS or channel in PAID_WEB:
+                raise ValueError(f"media.paid_fallback.{paid} = {channel!r}: expected an unpaid website channel "
+                                 f"({', '.join(c for c in WEB_CHANNELS if c not in PAID_WEB)})")
+        for sale_type, mix in self.sales.finance_by_sale_type.items():
+            unknown = set(mix) - set(self.sales.finance_terms)
+            if unknown or not sum(mix.values()) > 0:
+                raise ValueError(f"sales.finance_by_sale_type.{sale_type}: needs positive shares of finance types "
+                                 f"with terms ({', '.join(self.sales.finance_terms)}), got {mix}")
+        if set(self.sales.finance_by_sale_type.get("salary_sacrifice", {"lease": 1})) != {"lease"}:
+            raise ValueError("sales.finance_by_sale_type.salary_sacrifice: a salary-sacrifice car is a lease "
+                             "(only 'lease' may have a share)")
+        for key in ("drive_weekday_weights", "sale_weekday_weights"):
+            w = getattr(self.funnel, key)
+            if not (sum(w[:5]) > 0 and sum(w[5:]) > 0):
+                raise ValueError(f"funnel.{key}: weekdays and weekend days each need a positive weight, got {w}")
         for i, ev in enumerate(self.events):
             if not (start <= ev.start <= ev.end <= end):
                 raise ValueError(f"events[{i}] ({ev.name}) dates {ev.start}..{ev.end} are outside the horizon "

@@ -15,10 +15,13 @@ This module must not import :mod:`sim.world.config` (the World imports it).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from sim.world.vocabulary import WEB_CHANNELS
+
+LINEAR = "linear"  # delivery keys of linear TV airtime start with it (linear_peak, linear_offpeak)
 Prob = Annotated[float, Field(ge=0, le=1)]
 NonNeg = Annotated[float, Field(ge=0)]
 
@@ -46,8 +49,6 @@ class Convention(BaseModel):
 # --------------------------------------------------------------------------- media exports
 class MetaReporting(Convention):
     daily_frequency: Range = Field(description="impressions per reached person in a day")
-    link_click_share: ShareRange = Field(description="link clicks among all clicks")
-    landing_page_view_share: ShareRange = Field(description="landing page views among link clicks")
 
 
 class EngagementMix(Convention):
@@ -67,7 +68,6 @@ class EngagementMix(Convention):
 
 class TiktokReporting(Convention):
     engagement_mix: EngagementMix = Field(description="split of the delivery's engagements")
-    website_click_share: ShareRange = Field(description="clicks to the website; the rest visit the profile")
 
 
 class YoutubeReporting(Convention):
@@ -79,7 +79,6 @@ class YoutubeReporting(Convention):
 
 class LinkedinReporting(Convention):
     follower_gain_rate: ShareRange = Field(description="follows per social action")
-    company_page_click_rate: ShareRange = Field(description="company page clicks per ad click")
 
 
 class TvReporting(Convention):
@@ -87,7 +86,13 @@ class TvReporting(Convention):
     reach_pct: Range = Field(description="weekly campaign reach (% of adults) in heavy weeks")
     frequency: Range = Field(description="weekly campaign average frequency in heavy weeks")
     frequency_jitter: Prob = Field(description="relative half-width of the uniform jitter of a week's frequency")
-    spot_rating: dict[str, Range] = Field(description="delivery key -> 30-second-equivalent TVR of one spot")
+    spot_rating: dict[str, Range] = Field(
+        description="daypart of linear TV, or a delivery key that is not linear (bvod) -> adult TVR of one spot "
+                    "(30-second equivalent)")
+
+    def spot_rating_key(self, objective: str, daypart: str) -> str:
+        """The ``spot_rating`` entry of a TV row: its daypart for linear airtime, else its delivery key."""
+        return daypart if objective.startswith(LINEAR) else objective
 
 
 class OohReporting(Convention):
@@ -119,19 +124,48 @@ class MediaReporting(Convention):
 
 
 # --------------------------------------------------------------------------- website analytics
+class WebGoals(Convention):
+    """Goals of ``website_analytics.csv`` that no simulated decision records: per-session rates."""
+
+    brochure_download: ShareRange = Field(description="sessions that download a brochure")
+    dealer_locator: ShareRange = Field(description="sessions that use the dealer locator")
+
+
 class WebReporting(Convention):
     """GA4-style session metrics of ``website_analytics.csv``, drawn per row."""
 
-    users_per_session: ShareRange = Field(description="users as a share of sessions (never below new users)")
+    users_per_session: ShareRange = Field(description="users as a share of sessions")
+    returning_counted_as_new: ShareRange = Field(
+        description="share of a returning visitor's sessions that analytics counts as a new user (cookies cleared, "
+                    "expired or declined before, another device or browser)")
     bounce_rate_by_channel: dict[str, ShareRange] = Field(description="website channel -> bounce rate range")
     bounce_rate_other: ShareRange = Field(description="bounce rate range of the channels not listed")
     pages_per_session: Range = Field(description="pages viewed per session")
-    session_duration_seconds: Range = Field(description="average session duration, seconds")
+    engaged_session_seconds_by_channel: dict[str, Range] = Field(
+        description="website channel -> length of a session that does not bounce, seconds")
+    engaged_session_seconds_other: Range = Field(description="that length for the channels not listed")
     events_per_page_view: Range = Field(description="analytics events per page view")
+    consent_rate: dict[str, Prob] = Field(
+        description="market -> share of sessions whose visitor accepts analytics cookies; web analytics sees only "
+                    "those, while the configurator and the CRM see every visitor (decision 9)")
+    goals: WebGoals = Field(description="per-session rates of the goals no simulated decision records")
+
+    @model_validator(mode="after")
+    def _known_channels(self) -> WebReporting:
+        for name, table in (("bounce_rate_by_channel", self.bounce_rate_by_channel),
+                            ("engaged_session_seconds_by_channel", self.engaged_session_seconds_by_channel)):
+            unknown = sorted(set(table) - set(WEB_CHANNELS))
+            if unknown:
+                raise ValueError(f"{name}: unknown website channels {unknown}; expected some of {list(WEB_CHANNELS)}")
+        return self
 
     def bounce_rate(self, channel: str) -> tuple[float, float]:
         """The bounce rate range of a website channel."""
         return self.bounce_rate_by_channel.get(channel, self.bounce_rate_other)
+
+    def engaged_seconds(self, channel: str) -> tuple[float, float]:
+        """How long a session of the channel that does not bounce lasts (a bounced session lasts 0 s)."""
+        return self.engaged_session_seconds_by_channel.get(channel, self.engaged_session_seconds_other)
 
 
 # --------------------------------------------------------------------------- CRM exports
@@ -184,6 +218,21 @@ class CrmReporting(Convention):
     test_drives: DriveReporting = Field(description="test_drives.csv")
 
 
+class PlatformAttribution(Convention):
+    """How a platform claims conversions (decision 9): inside its own windows, so it claims more
+    than it causes. A website lead (configurator or test-drive form) is claimed with probability
+    ``1 - exp(-(click_credit x clicks + view_credit x impressions) per adult of its market in the
+    window before it)``; on-platform form leads are all claimed, and some never reach the CRM."""
+
+    metric: Literal["leads", "conversions"] = Field(description="the export's column the claims are reported in")
+    click_window_days: int = Field(ge=0, description="days after a click in which a conversion is claimed")
+    view_window_days: int = Field(ge=0, description="days after an impression in which a conversion is claimed")
+    click_credit: float = Field(ge=0, description="claim intensity per click per adult of the market in the window")
+    view_credit: float = Field(ge=0, description="claim intensity per impression per adult of the market in the window")
+    form_sync_loss: Prob = Field(
+        description="on-platform form leads that never reach the CRM (claimed, not in leads.csv)")
+
+
 # --------------------------------------------------------------------------- documents and the gold question set
 class DocumentReporting(Convention):
     """How the documents count business days and how the gold question set is cut into passages."""
@@ -202,6 +251,8 @@ class DocumentReporting(Convention):
 class ReportingConfig(Convention):
     """Reporting-only conventions of the exports: they shape files, never what happened."""
 
+    attribution: dict[str, PlatformAttribution] = Field(
+        default_factory=dict, description="platform channel -> its attribution windows and claims")
     media: MediaReporting = Field(description="the media exports, per channel")
     web: WebReporting = Field(description="website_analytics.csv")
     crm: CrmReporting = Field(description="the CRM exports: configurator sessions and test drives")

@@ -33,6 +33,7 @@ class Stream(StrEnum):
     PLAN = "plan"                  # media plan noise per channel and market, radio flights
     DELIVERY = "delivery"          # delivered rates per campaign line and day
     PROGRAMME = "programme"        # the programme a TV line's spots sit in, per week
+    LANDING = "landing"            # per platform and market: clicks that land as website sessions
     CONTEXT = "context"            # economy and competitor series
     EXPORT = "export"              # per output table: reporting-only noise
     CONTRACTS = "contracts"        # reporting detail of the contract documents

@@ -10,6 +10,8 @@ from __future__ import annotations
 # website channels of the analytics export (the extract's list), in the order of the sessions array
 WEB_CHANNELS: tuple[str, ...] = ("organic_search", "paid_search", "social_paid", "social_organic", "direct",
                                  "display", "email", "referral", "video")
+# website channels whose sessions are clicks on an ad (a platform's clicks that landed, decision 9)
+PAID_WEB: tuple[str, ...] = ("paid_search", "social_paid", "display", "video")
 # actions that are not a website visit: lead forms on platforms, showroom walk-ins, phone and fleet enquiries
 LEAD_ARRIVALS: tuple[str, ...] = ("meta_lead_form", "google_lead", "linkedin_lead", "dealer_walk_in",
                                   "phone_enquiry", "fleet_enquiry")
