@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
                           "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
-                          "PyMC-Marketing and Meridian layouts under recover/formats/. Needs `sim run` and "
+                          "PyMC-Marketing, Meridian and Robyn layouts under recover/formats/. Needs `sim run` and "
                           "`sim truth` first.")
     cmp_.add_argument("scenario", nargs="?", default="baseline",
                       help="the scenario whose run is fitted and scored (default: baseline)")
@@ -304,10 +304,10 @@ def _compare_in(args, world, run: Path) -> int:
         other = args.against_out or Path("outputs") / load_world(args.against).name
         scenarios.append(_scenario_outcome(run, other, args.against))
     result = recover_run(run, cfg=world.mmm.recover, scenarios=scenarios)
-    from sim.exporters.formats import write_all
+    from sim.exporters.formats import adults, write_all
 
-    write_all(run, run / "recover" / "formats",
-              population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
+    if not write_all(run, run / "recover" / "formats", adults(world)):
+        print("no channel spent: no files for other MMMs in recover/formats/")
     write_provenance(run / "recover", {**truth, "model_ready_sha256": model_ready_sha256(run)})
     print(result.summary.to_string(index=False))
     if len(result.scenarios):

@@ -29,7 +29,7 @@ def tv_delivery_table(f: Facts) -> str:
     grps = tv_weeks(tv, f.vendors, _linear_owners(f.contract), f.window).groupby("year_month")[
         ["booked_grps", "grps"]].sum()
     months = sorted(set().union(*[s.index for s in monthly.values()]))
-    rows = [[f"{pd.Period(m, freq='M'):%b %Y}"] + [money(monthly[k].get(m, 0.0)) for k in monthly]
+    rows = [[pd.Period(m, freq="M").strftime("%b %Y")] + [money(monthly[k].get(m, 0.0)) for k in monthly]
             + [f"{grps['booked_grps'].get(m, 0.0):.1f}", f"{grps['grps'].get(m, 0.0):.1f}"] for m in months]
     headers = ["Month"] + [f"{k} spend" for k in monthly] + ["Booked GRPs", "Delivered GRPs"]
     return md_table(headers, rows, right=set(range(1, len(headers))))
@@ -67,7 +67,7 @@ def ooh_delivery_table(f: Facts) -> str:
     rows = []
     for month, r in by.iterrows():
         days = pd.Period(month, freq="M").days_in_month
-        rows.append([f"{pd.Period(month, freq='M'):%b %Y}", money(r.spend_in_month),
+        rows.append([pd.Period(month, freq="M").strftime("%b %Y"), money(r.spend_in_month),
                      f"{r.contracted_site_days / days:.1f}", f"{r.live_site_days / days:.1f}",
                      f"{r.live_site_days / r.contracted_site_days:.1%}"])
     return md_table(["Month", "Spend", "Contracted sites", "Live sites", "Availability"], rows, right={1, 2, 3, 4})
@@ -97,5 +97,5 @@ def report_calendar(f: Facts) -> str:
     for month in pd.period_range(f.window[0], f.window[1], freq="M"):
         month_end = np.datetime64(month.end_time.date())
         due = pd.Timestamp(np.busday_offset(month_end, due_days, roll="backward")).date()
-        rows.append([f"{month:%B %Y}", long_date(month.end_time.date()), long_date(due)])
+        rows.append([month.strftime("%B %Y"), long_date(month.end_time.date()), long_date(due)])
     return md_table(["Month reported", "Month end", "Report due by"], rows)
