@@ -65,8 +65,8 @@ def fit_meridian(folder: Path, args) -> pd.Series:
     mmm = model.Meridian(input_data=data, model_spec=spec.ModelSpec())
     mmm.sample_posterior(n_chains=args.chains, n_adapt=args.tune, n_burnin=args.tune, n_keep=args.draws,
                          seed=args.seed)
-    roi = analyzer.Analyzer(mmm).roi()  # incremental revenue (units x revenue_per_unit) / spend
-    return pd.Series(np.asarray(roi.mean(("chain", "draw"))), index=list(roi.coords["channel"].values))
+    roi = np.asarray(analyzer.Analyzer(mmm).roi())  # (chain, draw, channel): incremental revenue / spend
+    return pd.Series(roi.mean(axis=(0, 1)), index=list(data.media_channel.values))
 
 
 def main() -> None:
