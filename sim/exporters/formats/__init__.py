@@ -73,6 +73,6 @@ def write_all(run_dir: str | Path, out_dir: str | Path, population: Mapping[str,
 
 __all__ = [
     "adults", "FILES", "GEO_CONTROLS", "KPIS", "MEDIA_SOURCES", "NATIONAL_SERIES", "Panel", "WRITERS", "build_panel",
-    "layout_problems", "national_panel", "week_index", "weekly_media", "write_all", "write_formats",
+    "layout_problems", "national_panel", "week_index", "week_starts_of", "weekly_media", "write_all", "write_formats",
     "write_meridian", "write_pymc_marketing", "write_robyn",
 ]
