@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
                           "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
-                          "PyMC-Marketing and Meridian layouts under recover/formats/. Needs `sim run` and "
+                          "PyMC-Marketing, Meridian and Robyn layouts under recover/formats/. Needs `sim run` and "
                           "`sim truth` first.")
     cmp_.add_argument("scenario", nargs="?", default="baseline",
                       help="the scenario whose run is fitted and scored (default: baseline)")
@@ -341,7 +341,7 @@ def _compare(args) -> int:
 
 
 def _compare_in(args, world, run: Path) -> int:
-    from sim.exporters.formats import write_all
+    from sim.exporters.formats import adults, write_all
     from sim.recover import recover_run
     from sim.run import model_ready_sha256, run_causal_hash, run_world
     from sim.system.outputs import atomic_folder
@@ -367,7 +367,8 @@ def _compare_in(args, world, run: Path) -> int:
     claims = {platform: rule.metric for platform, rule in world.reporting.attribution.items()}
     with atomic_folder(run / "recover") as tmp:  # the previous recover/ stays whole until the new one is
         result = recover_run(run, tmp, cfg=world.mmm.recover, scenarios=scenarios, claims=claims)
-        write_all(run, tmp / "formats", population={k: m.adult_population_m * 1e6 for k, m in world.markets.items()})
+        if not write_all(run, tmp / "formats", adults(world)):
+            print("no channel spent: no files for other MMMs in recover/formats/")
         write_provenance(tmp, {**truth, "model_ready_sha256": model_ready_sha256(run)})
     print(result.summary.to_string(index=False))
     if len(result.scenarios):

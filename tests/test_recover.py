@@ -1,4 +1,4 @@
-"""The baseline MMM, its scorecard and the PyMC-Marketing / Meridian exports.
+"""The baseline MMM and its scorecard (the files for other MMMs: tests/test_formats.py).
 
 Synthetic data are generated here with a seeded numpy Generator and known adstock,
 saturation and coefficients, so "recovered" can be checked against a known answer.
@@ -6,22 +6,12 @@ saturation and coefficients, so "recovered" can be checked against a known answe
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 from pydantic import ValidationError
 from scipy.stats import spearmanr
 
-from sim.exporters.formats import (
-    CONTROLS,
-    MEDIA_SOURCES,
-    week_index,
-    weekly_geo_panel,
-    write_meridian,
-    write_pymc_marketing,
-)
 from sim.recover import (
     RecoverConfig,
     ScenarioOutcome,
@@ -212,100 +202,3 @@ def test_recover_checks_scenarios_end_to_end(synthetic):
 def _revenue_spec():
     from sim.recover.scorecard import KpiSpec
     return KpiSpec("incr_revenue_gbp", "roi", "revenue ROI")
-
-
-# --------------------------------------------------------------------------- exports
-MARKETS = ["UK", "DE", "FR"]
-WEEKS = pd.date_range("2025-01-01", periods=4, freq="7D")
-
-
-def _raw_dir(tmp_path, rng: np.random.Generator):
-    """Minimal raw exports: the columns the panel reads, in 2025-01-01 .. 2025-01-31."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    days = pd.date_range("2025-01-01", "2025-01-31").strftime("%Y-%m-%d")
-    for ch, src in MEDIA_SOURCES.items():
-        markets = ["UK"] if ch in ("tv", "ooh", "print", "radio") else MARKETS
-        n = 6
-        rows = pd.DataFrame({"market": rng.choice(markets, n), "spend": rng.uniform(100, 1000, n).round(2)})
-        start = src.spec.period_column
-        rows[start] = rng.choice(days[:20], n)
-        if "end_date" in src.spec.schema.columns:
-            rows["end_date"] = (pd.to_datetime(rows[start]) + pd.to_timedelta(rng.integers(0, 10, n), "D")
-                                ).dt.strftime("%Y-%m-%d")
-        for col in ("impressions", "reach_000", "avg_frequency", "frequency", "readership_000", "media_impressions"):
-            rows[col] = rng.uniform(1, 100, n).round(1)
-        rows.to_csv(raw / src.file, index=False)
-    # tiktok did not run: it must drop out of the exports
-    pd.read_csv(raw / "tiktok_ads.csv").assign(spend=0.0).to_csv(raw / "tiktok_ads.csv", index=False)
-    pd.DataFrame({"sale_date": ["2025-01-02", "2025-01-03", "2025-01-20"], "market": ["UK", "UK", "DE"],
-                  "transaction_price_gbp": [30000.0, 32000.0, 55000.0]}).to_csv(raw / "vehicle_sales.csv", index=False)
-    pd.DataFrame({"date": ["2025-01-01", "2025-01-09", "2025-01-31"], "market": ["UK", "FR", "FR"],
-                  "sessions": [10, 20, 30]}).to_csv(raw / "website_analytics.csv", index=False)
-    pd.DataFrame({"created_date": ["2025-01-05", "2025-01-06 10:22:00"], "market": ["DE", "UK"]}).to_csv(
-        raw / "leads.csv", index=False)
-    econ = pd.DataFrame({"year_month": "2025-01", "country": MARKETS, "bev_market_share_pct": [22.0, 18.0, 17.0],
-                         "consumer_confidence_index": [-15.0, -10.0, -12.0], "bank_rate_pct": [4.5, 3.0, 3.0]})
-    econ.to_csv(raw / "economic_indicators.csv", index=False)
-    pd.DataFrame({"year_month": ["2025-01"] * 2, "competitor": ["BYD", "MG"], "channel": ["total"] * 2,
-                  "estimated_spend_gbp": [3_100_000.0, 1_550_000.0]}).to_csv(raw / "competitor_spend.csv", index=False)
-    return raw
-
-
-def test_week_index_clips_to_first_and_last_week():
-    dates = pd.Series(["2024-12-31", "2025-01-01", "2025-01-07", "2025-01-08", "2025-12-31"])
-    assert week_index(dates, WEEKS).tolist() == [0, 0, 0, 1, 3]
-
-
-def test_geo_panel_keeps_every_pound_and_sale(tmp_path):
-    raw = _raw_dir(tmp_path, np.random.default_rng(5))
-    panel = weekly_geo_panel(raw, WEEKS, MARKETS)
-    assert len(panel) == len(MARKETS) * len(WEEKS)
-    for ch, src in MEDIA_SOURCES.items():
-        rows = pd.read_csv(raw / src.file)
-        by_market = rows.groupby("market")["spend"].sum().reindex(MARKETS, fill_value=0.0)
-        np.testing.assert_allclose(panel.groupby("geo")[f"{ch}_spend"].sum().reindex(MARKETS), by_market)
-    assert panel.groupby("geo")["units"].sum().to_dict() == {"DE": 1.0, "FR": 0.0, "UK": 2.0}
-    assert panel["revenue_gbp"].sum() == pytest.approx(117_000.0)
-    assert panel.loc[panel["geo"] == "FR", "web_sessions"].tolist() == [0.0, 20.0, 0.0, 30.0]  # Jan 31 -> last week
-    assert panel.loc[panel["geo"] != "UK", "tv_spend"].sum() == 0.0
-    # one month of competitor spend, spread by day: the first week (7 of 31 days) gets 7/31 of it
-    assert panel["competitor_total_spend"].iloc[0] == pytest.approx(4_650_000.0 * 7 / 31)
-    assert panel.loc[panel["geo"] == "DE", "bank_rate"].eq(3.0).all()
-
-
-def test_pymc_marketing_and_meridian_layouts(tmp_path):
-    raw = _raw_dir(tmp_path, np.random.default_rng(8))
-    panel = weekly_geo_panel(raw, WEEKS, MARKETS)
-    controls = {c: [1.0, 2.0, 3.0, 4.0] for c in CONTROLS}
-    model_ready = pd.DataFrame({"week_start": WEEKS.strftime("%Y-%m-%d"), **controls})
-    channels = [c for c in MEDIA_SOURCES if c != "tiktok"]
-
-    write_pymc_marketing(tmp_path / "out", panel, model_ready)
-    config = json.loads((tmp_path / "out" / "pymc_marketing_config.json").read_text())
-    national = pd.read_csv(tmp_path / "out" / config["national"]["csv"])
-    geo = pd.read_csv(tmp_path / "out" / config["geo"]["csv"])
-    assert config["national"]["channel_columns"] == [f"{c}_spend" for c in channels]
-    assert list(national.columns) == ["date_week", *config["national"]["channel_columns"], *CONTROLS,
-                                      "revenue", "units", "web_sessions", "leads"]
-    assert list(geo.columns[:2]) == ["date_week", "geo"] and config["geo"]["dims"] == ["geo"]
-    assert len(national) == len(WEEKS) and len(geo) == len(WEEKS) * len(MARKETS)
-    assert national["meta_spend"].sum() == pytest.approx(panel["meta_spend"].sum(), abs=1e-3)
-    assert national["bank_rate"].tolist() == [1.0, 2.0, 3.0, 4.0]  # national controls come from model_ready
-
-    population = {"UK": 53e6, "DE": 69e6, "FR": 52e6}
-    write_meridian(tmp_path / "out", panel, population)
-    spec = json.loads((tmp_path / "out" / "meridian_coord_to_columns.json").read_text())
-    table = pd.read_csv(tmp_path / "out" / spec["csv"])
-    c2c = spec["coord_to_columns"]
-    used = [c2c[k] for k in ("time", "geo", "population", "kpi", "revenue_per_kpi")]
-    used += c2c["controls"] + c2c["media"] + c2c["media_spend"]
-    assert set(used) <= set(table.columns)
-    assert table[used].notna().all(axis=None)
-    assert list(dict.fromkeys(table["geo"])) == MARKETS
-    assert table.groupby("geo").size().eq(len(WEEKS)).all()
-    assert table.groupby("geo")["time"].apply(list).map(tuple).nunique() == 1  # same weeks in every geo
-    assert pd.to_datetime(table["time"], format="%Y-%m-%d").notna().all()
-    assert "tiktok_spend" not in c2c["media_spend"] and spec["media_spend_to_channel"]["tv_spend"] == "tv"
-    np.testing.assert_allclose(table["units"] * table["revenue_per_unit"], table["revenue_gbp"], atol=1e-3)
-    assert table.loc[table["geo"] == "UK", "population"].eq(53e6).all()

@@ -248,12 +248,12 @@ def _report_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> lis
     out = []
     for period, grp in log.groupby("period", sort=True):
         worst = grp.loc[grp["business_days"].idxmax()]
-        listing = ", ".join(f"{pd.Period(m, freq='M'):%b} {d}" for m,
+        listing = ", ".join(f"{pd.Period(m, freq='M').strftime('%b')} {d}" for m,
                             d in zip(grp["year_month"], grp["business_days"], strict=True))
         note = f"Monthly reports delivered after month end (business days): {listing}."
         if worst["business_days"] > metric.target:
             cause = worst["cause"] or "no cause recorded"
-            note += f" The {pd.Period(worst['year_month'], freq='M'):%B} report was late: {cause}."
+            note += f" The {pd.Period(worst['year_month'], freq='M').strftime('%B')} report was late: {cause}."
         out.append(_row(contract, metric, period, float(metric.target), float(worst["business_days"]), note))
     return out
 

@@ -38,7 +38,7 @@ def agency_reports(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
         text = (_dashboard if dashboard else _narrative)(world, facts, issued)
         title = f"the {agency.vendor.name} Monthly Report for {month_label(month)}"
         out.append(Document.from_marked(f"{REPORTS}/{agency.vendor.name.replace(' ', '')}_Monthly_Report_"
-                                        f"{month:%Y_%m}.md", "agency_report", title, issued.isoformat(), text))
+                                        f"{month.strftime('%Y_%m')}.md", "agency_report", title, issued.isoformat(), text))
     return out
 
 
@@ -47,7 +47,7 @@ class MonthFacts:
 
     def __init__(self, world: Any, raw: dict[str, pd.DataFrame], month: pd.Period):
         self.world, self.raw, self.month = world, raw, month
-        self.ym = f"{month:%Y-%m}"
+        self.ym = month.strftime("%Y-%m")
         self.label = month_label(month)
 
     def spend(self, channel: str, market: str | None = None) -> Figure | None:

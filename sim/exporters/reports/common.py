@@ -41,7 +41,7 @@ def total(raw: dict[str, pd.DataFrame], node: dict) -> float:
 
 
 def month_label(period: pd.Period) -> str:
-    return f"{period:%B %Y}"
+    return period.strftime("%B %Y")
 
 
 def place(world: Any, market: str) -> str:
