@@ -11,7 +11,8 @@ assume a number of weeks or geos.
   A row that covers a period (OOH, radio and events: ``start_date``..``end_date``; TV: the 7
   days from ``date_week_start``) is spread evenly over its days before it is binned into
   weeks: the phasing rule of :mod:`sim.schemas.phasing`, the very rule of
-  ``mmm/weekly_channel_spend.csv``, so both rebuild from ``raw/``. Exposure (impressions, the execution measure beside spend): digital ``impressions``;
+  ``mmm/weekly_channel_spend.csv``, so both rebuild from ``raw/``. Exposure (impressions, the
+  execution measure beside spend): digital ``impressions``;
   OOH ``impressions``; TV ``reach_000 * 1000 * avg_frequency`` (impacts); radio
   ``reach_000 * 1000 * frequency``; print ``readership_000 * 1000`` per insertion; events
   ``media_impressions``.

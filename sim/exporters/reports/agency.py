@@ -37,8 +37,8 @@ def agency_reports(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
         dashboard = month.start_time.date() >= pd.Timestamp(launch).replace(day=1).date()
         text = (_dashboard if dashboard else _narrative)(world, facts, issued)
         title = f"the {agency.vendor.name} Monthly Report for {month_label(month)}"
-        out.append(Document.from_marked(f"{REPORTS}/{agency.vendor.name.replace(' ', '')}_Monthly_Report_"
-                                        f"{month.strftime('%Y_%m')}.md", "agency_report", title, issued.isoformat(), text))
+        stem = f"{REPORTS}/{agency.vendor.name.replace(' ', '')}_Monthly_Report_{month.strftime('%Y_%m')}.md"
+        out.append(Document.from_marked(stem, "agency_report", title, issued.isoformat(), text))
     return out
 
 
