@@ -88,7 +88,7 @@ def spend_per_day(df: pd.DataFrame, spec: TableSpec) -> pd.Series:
 def parse_column(raw: pd.Series, kind: str) -> pd.Series:
     """Text from the CSV to the column's logical type; unparseable values become missing."""
     if kind == "integer":  # written as digits: "5.0" is not an integer (Table Schema, Frictionless)
-        digits = raw.where(raw.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool))
+        digits = raw.where(raw.str.fullmatch(r"[+-]?\d+", na=False).astype(bool))
         return pd.to_numeric(digits, errors="coerce").astype("Int64")
     if kind == "number":
         return pd.to_numeric(raw, errors="coerce").astype("float64")

@@ -41,6 +41,6 @@ def report_calendar(f: Facts) -> str:
         source = {"op": "business_days_after", "calendar": region,
                   "args": [{"const": month_end.isoformat()}, {"config": f"vendors.{f.key}.sla.{name}.target"}]}
         rows.append([month.strftime("%B %Y"), long_date(month_end),
-                     long_date(due, ask=f"the date by which the Monthly Report for {month:%B %Y} is due",
+                     long_date(due, ask=f"the date by which the Monthly Report for {month.strftime('%B %Y')} is due",
                                source=source)])
     return md_table(["Month reported", "Month end", "Report due by"], rows, key="report_calendar")
