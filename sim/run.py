@@ -165,20 +165,20 @@ class MemoryProfile:
     overhead: float
 
 
-# Measured with `python benchmarks/bench_memory.py` (populations 100k to 1.6M) and `... --populations
-# 800000,1600000,3200000,6400000` (baseline; the peak RSS of a fresh process; Linux, 2 cores, the
-# versions in constraints.txt). The crowd's arrays are 210 B a consumer; a simulation's peak grows by
-# 317-347 B a consumer (the records the crowd makes, its leads, configurator sessions, drives and
-# sales, and a day's temporaries): overhead 1.65, the steepest slope measured. A `sim run` peaks
-# higher by a fixed part up to about a million consumers (the exports, validation and charts), and
-# above that its peak is the simulation's (2,224 MB against 2,225 MB at 6.4M). Each fixed part is
-# the smallest that puts every measured peak under the estimate, rounded up to 25 MB: the estimate is
-# 1.06-1.13 times the measured peak of a simulation and 1.02-1.40 times that of a run (highest for
-# small runs) between 100k and 6.4M consumers; the benchmark prints the ratios.
+# Measured with `python benchmarks/bench_memory.py --populations 100000,300000,800000` (baseline; the
+# peak RSS of a fresh process; Linux, 2 cores, the versions in constraints.txt), after paid sessions
+# became landed clicks (their per-row counts, the day's extra uniforms). The crowd's arrays are 246 B
+# a consumer; a simulation's peak grows by 356-394 B a consumer (the records the crowd makes and a
+# day's temporaries): least squares gives 218 MB + 397 B a consumer, the steepest slope between
+# neighbours 409 B (overhead 1.66). A whole `sim run` grows faster at these sizes (the exports of
+# millions of landed sessions, validation, documents and charts): 290 MB + 540 B a consumer, steepest
+# 642 B (overhead 2.61). Each profile takes the steepest overhead and the smallest fixed part, rounded
+# up, that puts every measured peak under the estimate; the estimate is then 1.04-1.06 times the
+# measured peak of a simulation and 1.06-1.13 times that of a run; the benchmark prints the ratios.
 # "simulate" is one world simulated in a process (a `sim truth` worker, each run of `sim calibrate`);
 # "run" is a whole `sim run`.
-MEMORY = {"simulate": MemoryProfile(fixed=200_000_000, overhead=1.65),
-          "run": MemoryProfile(fixed=375_000_000, overhead=1.65)}
+MEMORY = {"simulate": MemoryProfile(fixed=230_000_000, overhead=1.66),
+          "run": MemoryProfile(fixed=300_000_000, overhead=2.61)}
 
 
 def crowd_bytes(world: World) -> int:
