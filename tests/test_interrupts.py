@@ -87,7 +87,7 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_run_leaves_the_previous_output(tmp_path, sig):
     out = previous_output(tmp_path)
     before = snapshot(out)
@@ -101,7 +101,7 @@ def test_an_interrupted_run_leaves_the_previous_output(tmp_path, sig):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_truth_stops_its_workers(tmp_path, sig):
     out = previous_output(tmp_path)
     before = snapshot(out)
@@ -138,7 +138,7 @@ def compared_run(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_compare_leaves_the_previous_scorecard(compared_run, tmp_path, sig):
     out = shutil.copytree(compared_run, tmp_path / "out")
     before = snapshot(out)
