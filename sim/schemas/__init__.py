@@ -654,14 +654,17 @@ def _leads() -> pa.DataFrameSchema:
         "market": market(),
         "source": text("how the lead arrived", isin=LEAD_SOURCES),
         "model_interest": model("model the lead asked about (scenario model key)", nullable=True),
-        "dealer_id": dealer_id("dealer the lead is assigned to (dealers.csv; empty before assignment)", nullable=True),
+        "dealer_id": dealer_id("dealer the lead is assigned to (dealers.csv): its latest booking's, the selling "
+                               "dealer once WON; empty before assignment", nullable=True),
         "lead_status": text("pipeline status on status_date", isin=LEAD_STATUSES),
         "status_date": day("day the lead reached lead_status"),
         "days_in_pipeline": col("integer", "days from created_date to status_date", "days", ge=0),
         "assigned_dealer": text("name of the dealer of dealer_id (empty before assignment)", nullable=True),
         "lead_score": col("integer", "CRM lead score; higher converts more often", "score 1-100", ge=1, le=100),
         "contact_attempts": count("calls and emails by the dealer or call centre"),
-        "first_response_hours": col("number", "hours from creation to the first contact (empty if never contacted)",
+        "first_response_hours": col("number", "hours from the lead reaching a dealer to the first contact: from "
+                                    "creation, or from the market's launch for a pre-launch lead (empty if "
+                                    "never contacted)",
                                     "hours", ge=0, nullable=True),
     }, ("lead_id",), (not_before("status_date", "created_date"),))
 
