@@ -6,6 +6,8 @@ copy of the tables broken in the way it guards against."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,7 +27,7 @@ def frames_of(small_tables) -> dict[str, pd.DataFrame]:
     for rel, df in tables.items():
         if rel.startswith("raw/"):
             name = rel.removeprefix("raw/").removesuffix(".csv")
-            out[name] = pd.read_csv(pd.io.common.StringIO(df.to_csv(index=False)))
+            out[name] = pd.read_csv(io.StringIO(df.to_csv(index=False)))
     return out
 
 
