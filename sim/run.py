@@ -25,7 +25,7 @@ from sim.engine.model import LaunchModel, UniformPrefetch
 from sim.exporters import export_tables
 from sim.schemas import columns
 from sim.system.outputs import atomic_folder, check_writable
-from sim.world.config import ConfigError, World, config_hash
+from sim.world.config import ConfigError, World, config_hash, validation_context
 from sim.world.provenance import causal_hash, file_sha256, read_provenance
 from sim.world.streams import Streams
 
@@ -120,7 +120,8 @@ def run_world(out_dir: Path) -> World | None:
     if not path.exists():
         return None
     try:
-        return World.model_validate(json.loads(path.read_text()))
+        data = json.loads(path.read_text())
+        return World.model_validate(data, context=validation_context(data))
     except (ValueError, ValidationError) as exc:
         raise ConfigError(f"{path}: not a valid resolved scenario ({str(exc).splitlines()[0]})") from None
 

@@ -50,9 +50,16 @@ def refused(result, *fragments: str) -> None:
 
 
 # --------------------------------------------------------------------------- refused at load time
-def test_a_horizon_other_than_2025_is_refused_naming_the_keys(sim_cli, previous_run):
-    r = sim_cli("run", "--out", str(previous_run), "--set", "run.start=2024-01-01")
-    refused(r, "run.start = 2024-01-01, run.end = 2025-12-31", "only 2025 is supported until multi-year horizons land")
+def test_a_horizon_not_in_whole_months_is_refused_naming_the_keys(sim_cli, previous_run):
+    r = sim_cli("run", "--out", str(previous_run), "--set", "run.start=2024-01-02")
+    refused(r, "run.start = 2024-01-02, run.end = 2025-12-31", "run.start must be the first day of a month")
+    assert untouched(previous_run)
+
+
+def test_a_horizon_longer_than_its_monthly_series_is_refused_naming_each_series(sim_cli, previous_run):
+    r = sim_cli("run", "--out", str(previous_run), "--set", "run.end=2026-12-31")
+    refused(r, "context.countries.UK.bank_rate_pct.monthly has 12 values; the horizon has 24 months",
+            "context.countries.FR.electricity_price_per_kwh.monthly has 12 values")
     assert untouched(previous_run)
 
 

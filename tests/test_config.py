@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sim.world.config import SCENARIO_DIR, ConfigError, changes_from_baseline, load_world, scenario_path
@@ -77,12 +79,31 @@ def test_cli_missing_parent_folder(tmp_path, sim_cli):
     assert "does not exist" in r.stderr
 
 
-@pytest.mark.parametrize("override", ["run.start=2024-01-01", "run.end=2026-12-31", "run.end=2025-06-30"])
-def test_a_horizon_other_than_calendar_2025_is_refused_at_load(override):
-    with pytest.raises(ConfigError, match="only 2025 is supported until multi-year horizons land") as err:
+@pytest.mark.parametrize("override, fragment", [
+    ("run.start=2025-01-15", "run.start must be the first day of a month"),
+    ("run.end=2025-12-30", "run.end must be the last day of a month"),
+    ("run.end=2045-12-31", "the horizon may be at most 10 years"),
+    ("run.end=2025-06-30", "markets.UK.launch_date 2025-09-01 is after the horizon's end 2025-06-30"),
+    ("run.end=2026-12-31", "context.countries.UK.bank_rate_pct.monthly has 12 values; the horizon has 24 months"),
+])
+def test_a_horizon_the_world_cannot_fill_is_refused_at_load_naming_the_keys(override, fragment):
+    with pytest.raises(ConfigError) as err:
         load_world("baseline", [override])
-    assert "run.start = " in str(err.value) and "run.end = " in str(err.value)
-    assert override.split("=")[1] in str(err.value)
+    assert fragment in str(err.value)
+
+
+def test_a_horizon_of_several_years_loads_with_its_own_series():
+    world = load_world("three_years")
+    assert (world.run.start, world.run.end) == (dt.date(2025, 1, 1), dt.date(2027, 12, 31))
+    assert len(world.context.countries["UK"].bank_rate_pct.monthly) == 36
+    # the events marked every_year recur once a year, named for their year
+    goodwood = [e for e in world.events if e.name.startswith("Goodwood")]
+    assert [(e.name, e.start) for e in goodwood] == [
+        ("Goodwood Festival of Speed 2025", dt.date(2025, 7, 10)),
+        ("Goodwood Festival of Speed 2026", dt.date(2026, 7, 10)),
+        ("Goodwood Festival of Speed 2027", dt.date(2027, 7, 10))]
+    assert not any(e.every_year for e in world.events)  # resolved: each listed once
+    assert sum(e.name.startswith("Launch Weekend") for e in world.events) == 3  # one-off events stay once
 
 
 def test_a_non_finite_number_is_refused_anywhere_even_in_a_free_form_table(tmp_path):

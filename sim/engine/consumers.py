@@ -113,7 +113,8 @@ def build_components(world: World, seg: pd.DataFrame, response: np.ndarray, awar
     n_days = response.shape[-1]
     fleet = (seg["fleet"] == "yes").to_numpy()[:, None]
     base = cons.baseline_intensity["general"] * demand.T[mi]                      # segments x days
-    aware = cons.awareness_effect * awareness(awareness_in, cons.awareness_decay, cons.awareness_scale)
+    aware = cons.awareness_effect * awareness(awareness_in, cons.awareness_decay, cons.awareness_scale,
+                                              cons.initial_awareness)
     fleet_base = cons.baseline_intensity["fleet"] * fleet * demand.T[mi]
     damp = 1 - cons.competitor_sov_dampening * sov.T[mi]                          # segments x days
     media = response * damp[None]

@@ -154,14 +154,10 @@ def _incidents(world: World, df: pd.DataFrame, measure: str) -> np.ndarray:
 
 def _event_spend_ratio(world: World, rows: pd.DataFrame) -> np.ndarray:
     """Configured spend weight / planned spend, so planned spend buys the configured impressions."""
-    from sim.engine.plan import market_budgets
+    from sim.engine.plan import event_budgets
 
-    budgets = market_budgets(world, "events")
-    weights: dict[str, float] = {}
-    for ev in world.events:
-        weights[ev.market] = weights.get(ev.market, 0.0) + ev.spend_gbp
-    ratio = {m: weights.get(m, 0.0) / b if b else 0.0 for m, b in budgets.items()}
-    return rows["market"].map(ratio).to_numpy(dtype=float)
+    ratio = [configured / budget if budget else 0.0 for budget, configured in event_budgets(world)]
+    return np.array([ratio[a["event_index"]] for a in rows["attributes"]], dtype=float)
 
 
 def exposures(world: World, delivered: pd.DataFrame) -> pd.DataFrame:

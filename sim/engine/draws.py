@@ -37,9 +37,10 @@ class LeadDraw(IntEnum):
     SALE_WEEKDAY = 19        # the day of the week a purchase without a drive (or a fleet unit) is signed
     FLEET_DAY_WEEKEND = 20   # the fleet's drivers want a weekend day
     FLEET_DAY_WEEKDAY = 21   # which day of the week
+    PLATE_WAIT = 22          # a purchase due just before a plate month waits for the new plate
 
 
-LEAD_DRAWS = 24  # block size (positions past FLEET_DAY_WEEKDAY are reserved)
+LEAD_DRAWS = 24  # block size (positions past PLATE_WAIT are reserved)
 
 
 class DriveDraw(IntEnum):
@@ -53,9 +54,10 @@ class DriveDraw(IntEnum):
     REBOOKS = 7              # after a missed drive
     DRIVE_WEEKDAY = 8        # which day of the week, among the weekdays or weekend days wanted
     SALE_WEEKDAY = 9         # the day of the week the deal is signed
+    PLATE_WAIT = 10          # a purchase due just before a plate month waits for the new plate
 
 
-DRIVE_DRAWS = 10
+DRIVE_DRAWS = 11
 
 
 class SaleDraw(IntEnum):

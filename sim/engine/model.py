@@ -207,7 +207,8 @@ class LaunchModel(mesa.Model):
         expo["day"] = (expo["date"] - self.dates[0]).dt.days
         seg = self.population.segments
         resp, aware_in = media_response(w, expo, seg, self.n_days, self.channels)
-        demand = self.context.demand_factor(w.consumers.bev_share_elasticity, w.consumers.confidence_elasticity)
+        demand = self.context.demand_factor(w.consumers.bev_share_elasticity, w.consumers.confidence_elasticity,
+                                            w.consumers.seasonal_demand_elasticity)
         sov = self.context.competitor_sov(self._our_daily_spend())
         comp = build_components(w, seg, resp, aware_in, demand, sov, self.channels)
         scale = seg["market"].map(w.calibration.action_scale).to_numpy()

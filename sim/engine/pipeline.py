@@ -30,7 +30,7 @@ from sim.engine.dealers import DealerAgent, Drive, attends
 from sim.engine.draws import DRIVE_DRAWS, LEAD_DRAWS, REFERRAL_DRAWS, DriveDraw, LeadDraw, probit, span
 from sim.engine.log import NO_CONSUMER, NO_LEAD, DriveRecord, LeadRecord, SaleRecord
 from sim.engine.sales import SalePricing
-from sim.world.calendar import trading_days
+from sim.world.calendar import plate_change_days, trading_days
 from sim.world.config import World
 from sim.world.streams import Stream, Streams
 from sim.world.vocabulary import LEAD_STATUSES
@@ -145,6 +145,8 @@ class Pipeline:
                                _weekday_cdf(self.f.drive_weekday_weights, [w for w in wds if w >= 5]))
                            for m, wds in open_weekdays.items()}
         self.sale_days = {m: _weekday_cdf(self.f.sale_weekday_weights, wds) for m, wds in open_weekdays.items()}
+        self.plate_days = {m: plate_change_days(world, m, self.n_days + CALENDAR_DAYS_PAST_HORIZON)
+                           for m in world.markets}
         # dealers' opening days never change, so who is open where (and how likely each is to be
         # chosen) is worked out once per (market, region, day) and reused by every lead
         self._open_cache: dict[tuple[str, str, int], list[DealerAgent]] = {}
@@ -171,10 +173,17 @@ class Pipeline:
         days, cdf = weekend if wants_weekend or not weekdays[0] else weekdays
         return days[min(bisect.bisect_left(cdf, u_day), len(days) - 1)]
 
-    def _sale_day(self, market: str, nominal: int, u: float | None) -> int:
+    def _sale_day(self, market: str, nominal: int, u: float | None, u_wait: float | None = None) -> int:
         """The day a sale due on ``nominal`` is signed: a pre-order on the first day cars can be
         sold; otherwise the first trading day from ``nominal`` on the day of the week the
-        customer picks with ``u`` (``None``: the next trading day)."""
+        customer picks with ``u`` (``None``: the next trading day). A retail buyer due in the
+        ``sales.plate_wait_days`` before a plate month waits for the new plate with chance
+        ``sales.plate_wait_share`` (drawn with ``u_wait``) and signs in the plate month."""
+        if u_wait is not None and u_wait < self.world.sales.plate_wait_share:
+            plates = self.plate_days[market]
+            k = bisect.bisect_right(plates, nominal)
+            if k < len(plates) and plates[k] - nominal <= self.world.sales.plate_wait_days:
+                nominal = plates[k]
         first = self.first_sale_day[market]
         if nominal <= first or u is None:
             return self.next_trading_day(market, max(nominal, first))
@@ -281,7 +290,7 @@ class Pipeline:
         elif reserves:
             nominal = qualified + span(u[LeadDraw.PURCHASE_WITHOUT_DRIVE_DAYS], t.purchase_without_drive_days)
             lead.committed = True
-            self._schedule_sale(self._sale_day(lead.market, nominal, u[LeadDraw.SALE_WEEKDAY]),
+            self._schedule_sale(self._sale_day(lead.market, nominal, u[LeadDraw.SALE_WEEKDAY], u[LeadDraw.PLATE_WAIT]),
                                 PendingSale(lead.idx, None, "website"))
         else:
             self._set_status(lead, "LOST", qualified + t.lost_without_drive_days)
@@ -420,7 +429,8 @@ class Pipeline:
             return  # the fleet deal was decided at the fleet day; a buying lead is followed up by its sale
         if drive.status == "COMPLETED":
             if drive.sale_day is not None:
-                drive.sale_day = self._sale_day(lead.market, drive.sale_day, u[DriveDraw.SALE_WEEKDAY])
+                drive.sale_day = self._sale_day(lead.market, drive.sale_day, u[DriveDraw.SALE_WEEKDAY],
+                                                u[DriveDraw.PLATE_WAIT])
                 lead.committed = True
                 if drive.sale_day - day > 1:
                     self._set_status(lead, "NEGOTIATION", day + max(1, (drive.sale_day - day) // 2))

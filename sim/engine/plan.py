@@ -4,14 +4,21 @@ How a day's money is set:
 
 1. each channel's budget is split over markets (UK-only channels all to UK, the others by
    ``media.market_split``);
-2. within a channel-market, each active day gets a weight = its month's seasonality
-   multiplier x (1 + daily noise); weights are normalised so the annual total is the budget
-   exactly (pacing to plan), which also normalises the extract's multipliers (decision 2);
+2. within a channel-market and calendar year, each active day gets a weight = its month's
+   seasonality multiplier x (1 + daily noise); weights are normalised so the year's total is
+   that year's budget exactly (pacing to plan), which also normalises the extract's
+   multipliers (decision 2). A year's budget is ``budget_gbp_by_year`` of the year (else
+   ``budget_gbp``), pro rata to the days of the year inside the horizon; the multipliers are
+   ``media.monthly_seasonality`` up to the market's launch year and
+   ``media.mature_seasonality`` in the years after it (:func:`day_seasonality`);
 3. a day's money goes to the campaign lines active that day in proportion to their weights,
    then to the line's breakdown values (platforms, keyword groups, formats, ...).
 
 Radio flights are derived from the dealer openings (the extract: flights coincide with
-openings); events spend comes from the events list. Noise is keyed per channel and market,
+openings) and, in the years after the launch year, from ``extras.recurring_flights`` (a
+regional flight in every dealer region from each date); events spend comes from the events
+list, each event taking the share of its market's budget of its year that its configured spend
+is of that market-year's events. Noise is keyed per channel and market,
 so changing one channel's budget leaves every other channel's spend untouched.
 """
 
@@ -24,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.world.calendar import day_index
+from sim.world.calendar import day_index, horizon_years
 from sim.world.config import CampaignLine, ChannelConfig, World
 from sim.world.streams import Stream, Streams, stable_id
 
@@ -46,11 +53,54 @@ class Line:
     fixed_spend: float | None = None  # events: exact spend, spread over active days
 
 
-def market_budgets(world: World, channel: str) -> dict[str, float]:
+def year_budgets(world: World, channel: str) -> dict[int, float]:
+    """The channel's budget of each calendar year of the horizon: ``budget_gbp_by_year`` of the
+    year (else ``budget_gbp``), pro rata to the year's days inside the horizon."""
+    ch = world.media.channels[channel]
+    out = {}
+    for year in horizon_years(world):
+        first = max(dt.date(year, 1, 1), world.run.start)
+        last = min(dt.date(year, 12, 31), world.run.end)
+        year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        out[year] = ch.budget_gbp_by_year.get(year, ch.budget_gbp) * (((last - first).days + 1) / year_days)
+    return out
+
+
+def market_year_budgets(world: World, channel: str) -> dict[str, dict[int, float]]:
+    """market -> year -> budget: UK-only channels all to UK, the others by ``media.market_split``."""
     ch = world.media.channels[channel]
     split = {m: world.media.market_split[m] for m in ch.markets}
     total = sum(split.values())
-    return {m: ch.budget_gbp * s / total for m, s in split.items()}
+    years = year_budgets(world, channel)
+    return {m: {y: b * s / total for y, b in years.items()} for m, s in split.items()}
+
+
+def market_budgets(world: World, channel: str) -> dict[str, float]:
+    """market -> the channel's budget over the whole horizon."""
+    return {m: sum(years.values()) for m, years in market_year_budgets(world, channel).items()}
+
+
+def event_budgets(world: World) -> list[tuple[float, float]]:
+    """Per event: (events budget of its market and year, configured spend of that market-year's
+    events). An event's planned spend is the first times its configured spend's share of the second."""
+    budgets = market_year_budgets(world, "events")
+    configured: dict[tuple[str, int], float] = {}
+    for ev in world.events:
+        key = (ev.market, ev.start.year)
+        configured[key] = configured.get(key, 0.0) + ev.spend_gbp
+    return [(budgets.get(ev.market, {}).get(ev.start.year, 0.0), configured[(ev.market, ev.start.year)])
+            for ev in world.events]
+
+
+def day_seasonality(world: World, market: str, days: pd.DatetimeIndex) -> np.ndarray:
+    """The seasonality multiplier of each day in ``market``: ``media.monthly_seasonality`` (the
+    launch pattern) up to the launch year, ``media.mature_seasonality`` after it."""
+    launch = np.asarray(world.media.monthly_seasonality, dtype=float)[days.month - 1]
+    mature_pattern = world.media.mature_seasonality
+    if mature_pattern is None:
+        return launch
+    mature = np.asarray(mature_pattern, dtype=float)[days.month - 1]
+    return np.where(days.year > world.markets[market].launch_date.year, mature, launch)
 
 
 def _window_mask(days: pd.DatetimeIndex, start: dt.date | None, end: dt.date | None) -> np.ndarray:
@@ -152,23 +202,31 @@ def _radio_lines(world: World, ch: ChannelConfig, days: pd.DatetimeIndex, stream
             active = _window_mask(days, launch - dt.timedelta(days=before), launch + dt.timedelta(days=13))
             lines.append(Line("radio", market, model, "Launch", "spot", 1.5, active, [""],
                               {"station": station, "station_group": group, "region": "National"}))
+    # after the launch year, a regional flight in every dealer region from each recurring date
+    for month_day in ex.get("recurring_flights", []):
+        for (region, market) in sorted(by_region):
+            for year in horizon_years(world):
+                if year <= world.markets[market].launch_date.year:
+                    continue
+                start = dt.date.fromisoformat(f"{year}-{month_day}")
+                length = int(rng.integers(lo, hi + 1))
+                active = _window_mask(days, start, start + dt.timedelta(days=length - 1))
+                station, group = stations[region][0]
+                lines.append(Line("radio", market, model, "Seasonal", "spot", 1.0, active, [""],
+                                  {"station": station, "station_group": group, "region": region}, region=region))
     return lines
 
 
 def _event_lines(world: World, days: pd.DatetimeIndex) -> list[Line]:
-    budgets = market_budgets(world, "events")
-    by_market: dict[str, float] = {}
-    for ev in world.events:
-        by_market[ev.market] = by_market.get(ev.market, 0.0) + ev.spend_gbp
     lines = []
     model = next(iter(world.models))
-    for i, ev in enumerate(world.events):
-        share = ev.spend_gbp / by_market[ev.market] if by_market[ev.market] else 0.0
+    for i, (ev, (budget, configured)) in enumerate(zip(world.events, event_budgets(world), strict=True)):
+        spend = budget * (ev.spend_gbp / configured) if configured else 0.0
         active = _window_mask(days, ev.start, ev.end)
         lines.append(Line("events", ev.market, model, ev.type, ev.type, 1.0, active, [""],
                           {"event_index": i, "event_name": ev.name,
                            "impressions_per_gbp": ev.media_impressions / ev.spend_gbp if ev.spend_gbp else 0.0},
-                          region=ev.region, fixed_spend=budgets.get(ev.market, 0.0) * share))
+                          region=ev.region, fixed_spend=spend))
     return lines
 
 
@@ -185,33 +243,45 @@ def campaign_lines(world: World, streams: Streams) -> list[Line]:
     return lines
 
 
-def _quarter(day: pd.Timestamp) -> str:
-    return f"Q{(day.month - 1) // 3 + 1}"
+def _quarter(world: World, day: pd.Timestamp) -> str:
+    """The ``{quarter}`` of a campaign name: ``Q3`` in a one-year horizon, ``2026Q3`` in a
+    longer one (so a campaign name carries its year)."""
+    quarter = f"Q{(day.month - 1) // 3 + 1}"
+    return quarter if world.run.start.year == world.run.end.year else f"{day.year}{quarter}"
 
 
 def _campaign_name(world: World, line: Line, day: pd.Timestamp) -> str:
     template = world.media.campaign_templates.get(line.channel)
     if template is None or line.channel == "tv":
         return ""
+    month = f"{day:%b}" if world.run.start.year == world.run.end.year else f"{day:%b%Y}"
     return template.format(market=line.market, model=world.models[line.model].code, kind=line.kind,
-                           quarter=_quarter(day), region=(line.region or "National").replace(" ", ""),
-                           month=f"{day:%b}")
+                           quarter=_quarter(world, day), region=(line.region or "National").replace(" ", ""),
+                           month=month)
 
 
 def _campaign_names(world: World, line: Line, dates: pd.DatetimeIndex) -> np.ndarray:
     """The line's campaign name on each date: a name changes at most monthly, so format once per month."""
-    _, first, where = np.unique(dates.month.to_numpy(), return_index=True, return_inverse=True)
+    months = (dates.year * 12 + dates.month).to_numpy()
+    _, first, where = np.unique(months, return_index=True, return_inverse=True)
     by_month = np.array([_campaign_name(world, line, dates[i]) for i in first], dtype=object)
     return by_month[where]
 
 
-def _daily_budget(world: World, ch: ChannelConfig, name: str, market: str, budget: float,
+def _daily_budget(world: World, ch: ChannelConfig, name: str, market: str, budgets: dict[int, float],
                   any_active: np.ndarray, days: pd.DatetimeIndex, streams: Streams) -> np.ndarray:
-    season = np.asarray(world.media.monthly_seasonality)[days.month - 1]
+    """Each day's money: a year's budget over its active days by seasonality x noise (a year
+    without an active day spends nothing)."""
+    season = day_seasonality(world, market, days)
     noise = streams.generator(Stream.PLAN, name, market).uniform(-ch.daily_noise, ch.daily_noise, len(days))
     w = season * (1 + noise) * any_active
-    total = w.sum()
-    return budget * w / total if total > 0 else np.zeros(len(days))
+    out = np.zeros(len(days))
+    for year, budget in budgets.items():
+        in_year = days.year == year
+        total = w[in_year].sum()
+        if total > 0:
+            out[in_year] = budget * w[in_year] / total
+    return out
 
 
 PLAN_COLUMNS = {"date": "datetime64[ns]", "channel": object, "market": object, "line_id": object,
@@ -225,11 +295,11 @@ def build_plan(world: World, streams: Streams) -> pd.DataFrame:
     lines = campaign_lines(world, streams)
     frames = []
     for name, ch in world.media.channels.items():
-        for market, budget in market_budgets(world, name).items():
+        for market, budgets in market_year_budgets(world, name).items():
             mine = [ln for ln in lines if ln.channel == name and ln.market == market]
-            if not mine or budget <= 0:
+            if not mine or sum(budgets.values()) <= 0:
                 continue
-            frames.append(_allocate(world, ch, name, market, budget, mine, days, streams))
+            frames.append(_allocate(world, ch, name, market, budgets, mine, days, streams))
     frames = [f for f in frames if len(f)]
     if not frames:  # a world without media spend: an empty plan of the same columns
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PLAN_COLUMNS.items()})
@@ -237,14 +307,14 @@ def build_plan(world: World, streams: Streams) -> pd.DataFrame:
     return plan.sort_values(["date", "channel", "market", "line_id", "breakdown"], kind="stable").reset_index(drop=True)
 
 
-def _allocate(world: World, ch: ChannelConfig, name: str, market: str, budget: float,
+def _allocate(world: World, ch: ChannelConfig, name: str, market: str, budgets: dict[int, float],
               lines: list[Line], days: pd.DatetimeIndex, streams: Streams) -> pd.DataFrame:
     active = np.array([ln.active for ln in lines])  # lines x days
     if lines[0].fixed_spend is not None:
         n_days = np.maximum(active.sum(axis=1, keepdims=True), 1)
         spend = active * np.array([[ln.fixed_spend] for ln in lines]) / n_days
     else:
-        daily = _daily_budget(world, ch, name, market, budget, active.any(axis=0), days, streams)
+        daily = _daily_budget(world, ch, name, market, budgets, active.any(axis=0), days, streams)
         w = active * np.array([[ln.weight] for ln in lines])
         denom = w.sum(axis=0)
         spend = np.divide(w * daily, denom, out=np.zeros_like(w), where=denom > 0)

@@ -2,8 +2,9 @@
 
 Spend comes from the raw media exports by the phasing rule of :mod:`sim.schemas.phasing`
 (the rule ``recover/formats/`` uses too), so the table rebuilds from ``raw/`` alone.
-Weeks: 52 blocks of 7 days starting 2025-01-01 (a Wednesday); the 365th day (2025-12-31) is
-folded into the last week so the year has exactly 52 rows and no day is dropped. The adstock
+Weeks: blocks of 7 days from ``run.start`` (:mod:`sim.world.calendar`); the days after the last
+whole block fold into the last week, so no day is dropped (calendar 2025: 52 rows, 2025-12-31 in
+the last). The adstock
 decays are the analyst's assumptions (``[mmm.adstock_decay]`` in the scenario), deliberately
 separate from the simulation's true response parameters.
 """
@@ -16,12 +17,12 @@ import pandas as pd
 from sim.schemas import CHANNEL_TABLES, TABLES
 from sim.schemas.phasing import daily_spend
 from sim.transforms import geometric_adstock
-from sim.world.calendar import N_WEEKS, week_of, week_starts
+from sim.world.calendar import n_weeks, week_of, week_starts
 from sim.world.config import World
 
 
 def _weekly(world: World, dates: pd.Series, values) -> np.ndarray:
-    out = np.zeros(N_WEEKS)
+    out = np.zeros(n_weeks(world))
     # a period that starts before the horizon (a broadcast week from a Monday in December) counts in week 1
     np.add.at(out, np.maximum(week_of(world, dates), 0), np.asarray(values, dtype=float))
     return out

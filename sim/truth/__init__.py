@@ -27,7 +27,7 @@ from sim.engine.log import EventLog
 from sim.engine.model import Interventions, LaunchModel
 from sim.engine.plan import build_plan
 from sim.system.children import process_pool, stop_pool
-from sim.world.calendar import N_WEEKS, week_of_day, week_starts
+from sim.world.calendar import n_weeks, week_of_day, week_starts
 from sim.world.config import World
 from sim.world.streams import Streams
 
@@ -43,13 +43,14 @@ class RunSpec:
 
 
 def outcomes(world: World, log: EventLog) -> pd.DataFrame:
-    """Weekly KPIs of one simulated world (52 rows x KPIS); ``uk_*`` are those of ``mmm.kpi_market``."""
-    week = week_of_day(np.arange(log.n_days))
-    out = pd.DataFrame(0.0, index=range(N_WEEKS), columns=list(KPIS))
+    """Weekly KPIs of one simulated world (a row per MMM week x KPIS); ``uk_*`` are those of ``mmm.kpi_market``."""
+    weeks = n_weeks(world)
+    week = week_of_day(np.arange(log.n_days), weeks)
+    out = pd.DataFrame(0.0, index=range(weeks), columns=list(KPIS))
 
     def add(col: str, days, values=None) -> None:
         vals = np.ones(len(days)) if values is None else np.asarray(values, float)
-        acc = np.zeros(N_WEEKS)
+        acc = np.zeros(weeks)
         np.add.at(acc, week[np.asarray(days, int)], vals)
         out[col] += acc
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.world.context import ContextConfig
+from sim.world.context import ContextConfig, trajectory_problems
 from sim.world.mmm import MMMConfig
 from sim.world.programmes import season_problems, seasonal_pieces
 from sim.world.reporting import ReportingConfig
@@ -51,11 +51,13 @@ def _ordered(r: Range, name: str = "range") -> Range:
 
 
 # --------------------------------------------------------------------------- run / world
-# The one horizon the world supports: context series, seasonality and weeks are one calendar year.
-HORIZON = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+MAX_HORIZON_YEARS = 10  # the longest horizon a run accepts (its days scale memory and time)
 
 
 class RunConfig(Strict):
+    """``start`` .. ``end`` is the horizon: whole calendar months (``start`` the first day of a
+    month, ``end`` the last day of one), from one month to :data:`MAX_HORIZON_YEARS` years."""
+
     seed: int = Field(ge=0)
     start: dt.date
     end: dt.date
@@ -64,9 +66,15 @@ class RunConfig(Strict):
 
     @model_validator(mode="after")
     def _dates(self) -> RunConfig:
-        if (self.start, self.end) != HORIZON:
-            raise ValueError(f"run.start = {self.start}, run.end = {self.end}: the horizon must be calendar 2025 "
-                             f"({HORIZON[0]} to {HORIZON[1]}); only 2025 is supported until multi-year horizons land")
+        where = f"run.start = {self.start}, run.end = {self.end}"
+        if self.start.day != 1:
+            raise ValueError(f"{where}: the horizon is whole months; run.start must be the first day of a month")
+        if (self.end + dt.timedelta(days=1)).day != 1:
+            raise ValueError(f"{where}: the horizon is whole months; run.end must be the last day of a month")
+        if self.end < self.start:
+            raise ValueError(f"{where}: run.end is before run.start")
+        if self.end > self.start.replace(year=self.start.year + MAX_HORIZON_YEARS):
+            raise ValueError(f"{where}: the horizon may be at most {MAX_HORIZON_YEARS} years")
         return self
 
     @property
@@ -88,6 +96,8 @@ class MarketConfig(Strict):
         default_factory=list, description="weekdays (0 = Monday .. 6 = Sunday) on which showrooms do not trade")
     showroom_closed_dates: list[MonthDay] = Field(
         default_factory=list, description="dates ('MM-DD', every year) on which showrooms do not trade")
+    plate_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=list, description="months in which new registration plates are issued (UK: 3 and 9)")
 
 
 class TrimConfig(Strict):
@@ -175,7 +185,9 @@ class ResponseConfig(Strict):
 
 class ChannelConfig(Strict):
     label: str
-    budget_gbp: NonNeg
+    budget_gbp: NonNeg = Field(description="annual budget (every year of the horizon not in budget_gbp_by_year)")
+    budget_gbp_by_year: dict[int, NonNeg] = Field(
+        default_factory=dict, description="calendar year -> that year's budget (pro rata for a part year)")
     markets: list[str]
     kind: Literal["digital", "traditional", "events"]
     active: list[tuple[dt.date, dt.date]] = Field(default_factory=list,
@@ -216,7 +228,8 @@ class ChannelConfig(Strict):
             if not programmes or not seasons:
                 out.append(line)
                 continue
-            for start, end, airing in seasonal_pieces(programmes, line.start, line.end, seasons, HORIZON):
+            for start, end, airing in seasonal_pieces(programmes, line.start, line.end, seasons,
+                                                       _horizon_of(info)):
                 if not airing:
                     raise ValueError(f"campaigns[{i}] ({line.kind} {line.objective}): none of its programmes "
                                      f"{programmes} is on air from {start or 'the start'} to {end or 'the end'}; "
@@ -224,6 +237,23 @@ class ChannelConfig(Strict):
                 out.append(line.model_copy(update={"start": start, "end": end,
                                                    "attributes": {**line.attributes, "programmes": airing}}))
         return out
+
+
+def _horizon_of(info: Any) -> tuple[dt.date, dt.date]:
+    """The run's horizon, which :func:`load_world` passes down as validation context; without
+    it, (a channel validated on its own) every date."""
+    horizon = (info.context or {}).get("horizon")
+    return horizon if horizon is not None else (dt.date.min, dt.date.max)
+
+
+def validation_context(data: dict[str, Any]) -> dict[str, Any]:
+    """What nested validators need to know of the whole scenario: its horizon (if readable)."""
+    run = data.get("run") if isinstance(data, dict) else None
+    try:
+        horizon = (dt.date.fromisoformat(str(run["start"])), dt.date.fromisoformat(str(run["end"])))
+    except (TypeError, KeyError, ValueError):
+        horizon = None
+    return {"horizon": horizon}
 
 
 PaidWebChannel = Literal["paid_search", "social_paid", "display", "video"]
@@ -252,7 +282,11 @@ class ClickSessions(Strict):
 
 
 class MediaConfig(Strict):
-    monthly_seasonality: list[NonNeg] = Field(min_length=12, max_length=12)
+    monthly_seasonality: list[NonNeg] = Field(
+        min_length=12, max_length=12, description="Jan..Dec spend multipliers up to each market's launch year")
+    mature_seasonality: list[NonNeg] | None = Field(
+        None, min_length=12, max_length=12,
+        description="Jan..Dec spend multipliers of the years after a market's launch year (else monthly_seasonality)")
     market_split: dict[str, Prob] = Field(description="market shares of every channel that runs in several markets")
     campaign_templates: dict[str, str]
     channels: dict[str, ChannelConfig]
@@ -289,10 +323,15 @@ class ConsumerConfig(Strict):
     baseline_intensity: dict[str, NonNeg] = Field(description="daily intensity of non-media actions")
     baseline_arrival: dict[str, Prob]
     awareness_decay: Prob
+    initial_awareness: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.0, description="awareness on day 0 (an established brand's, from before the horizon; 0 at a launch)")
     awareness_effect: NonNeg = Field(description="organic intensity added at full awareness")
     awareness_scale: float = Field(gt=0, description="accumulated exposure per capita at 63% awareness")
     bev_share_elasticity: float
     confidence_elasticity: float
+    seasonal_demand_elasticity: float = Field(
+        0.0, ge=0, description="elasticity of baseline demand to the market's registration seasonality "
+                               "(context.countries.*.registration_seasonality over its mean); 0 = none")
     competitor_sov_dampening: Prob = Field(description="media effect lost at 100% competitor share of voice")
     weekday_activity: dict[Literal["web", "showroom"], WeekdayWeights] = Field(
         description="Monday..Sunday: relative chance that a consumer who acts does so on that day of the week, "
@@ -384,6 +423,9 @@ class SalesConfig(Strict):
     finance_terms: dict[str, list[int]]
     discount_pct: dict[str, Range] = Field(description="month range 'M1-M2' -> discount range percent")
     target_units: dict[str, int]
+    plate_wait_share: Prob = Field(0.0, description="P(a retail buyer due shortly before a plate month waits for "
+                                                    "the new plate and signs in the plate month)")
+    plate_wait_days: int = Field(28, ge=0, description="how shortly before a plate month a buyer may wait")
 
 
 class EventConfig(Strict):
@@ -400,6 +442,45 @@ class EventConfig(Strict):
     signup_rate: Prob
     drive_rate: Prob
     description: str
+    every_year: bool = Field(False, description="recurs on the same dates in every later year of the horizon "
+                                                "(a motor show); ignored in a one-year horizon")
+
+
+def _shift_year(value: Any, years: int) -> dt.date:
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return day.replace(year=day.year + years, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+
+
+def expand_recurring_events(data: dict[str, Any]) -> dict[str, Any]:
+    """The scenario with each ``every_year`` event repeated in every later year of the horizon
+    (same month and day; its year in the name, else the year appended), every copy and the
+    original marked ``every_year = false``: a resolved scenario lists each event once, so it
+    loads to the same world."""
+    horizon = validation_context(data)["horizon"]
+    events = data.get("events")
+    if horizon is None or not isinstance(events, list) or not any(
+            isinstance(e, dict) and e.get("every_year") for e in events):
+        return data
+    out: list[Any] = []
+    for ev in events:
+        if not (isinstance(ev, dict) and ev.get("every_year")):
+            out.append(ev)
+            continue
+        try:
+            first = _shift_year(ev["start"], 0)
+        except (KeyError, ValueError):
+            out.append(ev)  # the event's own validation names the problem
+            continue
+        out.append({**ev, "every_year": False})
+        for years in range(1, horizon[1].year - first.year + 1):
+            start, end = _shift_year(ev["start"], years), _shift_year(ev["end"], years)
+            if end > horizon[1]:
+                break
+            name = str(ev.get("name", ""))
+            year = str(first.year)
+            name = name.replace(year, str(start.year)) if year in name else f"{name} {start.year}"
+            out.append({**ev, "name": name, "start": start, "end": end, "every_year": False})
+    return {**data, "events": out}
 
 
 class CalibrationConfig(Strict):
@@ -434,6 +515,11 @@ class World(Strict):
     mmm: MMMConfig
     reporting: ReportingConfig
 
+    @model_validator(mode="before")
+    @classmethod
+    def _recurring(cls, data: Any) -> Any:
+        return expand_recurring_events(data) if isinstance(data, dict) else data
+
     @model_validator(mode="after")
     def _cross_checks(self) -> World:
         start, end = self.run.start, self.run.end
@@ -441,12 +527,15 @@ class World(Strict):
         if abs(shares - 1) > 1e-6:
             raise ValueError(f"markets.*.budget_share must sum to 1, got {shares:.4f}")
         for key, m in self.markets.items():
-            if not start <= m.launch_date <= end:
-                raise ValueError(f"markets.{key}.launch_date {m.launch_date} is outside the horizon {start}..{end}")
+            if m.launch_date > end:  # before the start: an established brand, launched before the horizon
+                raise ValueError(f"markets.{key}.launch_date {m.launch_date} is after the horizon's end {end}")
         for key, vm in self.models.items():
-            if not start <= vm.available_from <= end:
-                raise ValueError(f"models.{key}.available_from {vm.available_from} is outside the horizon "
-                                 f"{start}..{end}")
+            if vm.available_from > end:
+                raise ValueError(f"models.{key}.available_from {vm.available_from} is after the horizon's end {end}")
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        problems = trajectory_problems(self.context.countries, months)
+        if problems:
+            raise ValueError("\n  - ".join(problems))
         split = self.media.market_split
         if set(split) != set(self.markets) or abs(sum(split.values()) - 1) > 1e-6:
             raise ValueError(f"media.market_split must give every market a share summing to 1, got {split}")
@@ -458,6 +547,10 @@ class World(Strict):
                 if not (start <= a <= b <= end):
                     raise ValueError(f"media.channels.{name}.active[{i}] = {a}..{b} is outside the horizon "
                                      f"{start}..{end}")
+            outside = sorted(y for y in ch.budget_gbp_by_year if not start.year <= y <= end.year)
+            if outside:
+                raise ValueError(f"media.channels.{name}.budget_gbp_by_year: years {outside} are outside the horizon "
+                                 f"{start}..{end}")
             for i, line in enumerate(ch.campaigns):
                 if line.model not in self.models:
                     raise ValueError(f"media.channels.{name}.campaigns[{i}].model: unknown model {line.model!r}")
@@ -641,7 +734,7 @@ def load_world(scenario: str | Path = "baseline", overrides: list[str] | None = 
         data.setdefault("run", {})["seed"] = seed
     _check_finite(path.stem, data)
     try:
-        return World.model_validate(data)
+        return World.model_validate(data, context=validation_context(data))
     except ValidationError as exc:
         raise ConfigError(_format_errors(path.stem, exc, data)) from None
 

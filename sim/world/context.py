@@ -125,6 +125,18 @@ class CountryContext(_Strict):
     new_car_price: Trajectory = Field(description="average new-car transaction price, pounds or euros")
 
 
+def trajectory_problems(countries: dict[str, CountryContext], months: int) -> list[str]:
+    """Each ``monthly`` trajectory that does not give one value per month of a ``months``-month horizon."""
+    out = []
+    for key, country in countries.items():
+        for name in type(country).model_fields:
+            value = getattr(country, name)
+            if isinstance(value, Trajectory) and value.monthly is not None and len(value.monthly) != months:
+                out.append(f"context.countries.{key}.{name}.monthly has {len(value.monthly)} values; the horizon "
+                           f"has {months} months (give a value per month of the horizon, or start and end)")
+    return out
+
+
 class CompetitorConfig(_Strict):
     """A competitor's estimated media spend in the UK (the Nielsen estimate's universe)."""
 
@@ -333,18 +345,23 @@ class DailyContext:
     confidence_shift: np.ndarray      # (index - index on day one) / confidence_scale_points
     competitor_spend_gbp: np.ndarray  # competitors' daily spend in this market, GBP/day
     competitor_pressure: np.ndarray   # competitor spend relative to the reference (1 = reference)
+    registration_season: np.ndarray   # the month's registration_seasonality weight / the weights' mean
 
     def market_index(self, market: str) -> int:
         return self.markets.index(market)
 
-    def demand_factor(self, bev_share_elasticity: float, confidence_elasticity: float) -> np.ndarray:
-        """Baseline-demand multiplier, 1 on day one: (bev/bev_0)^e_bev * exp(e_conf * shift).
+    def demand_factor(self, bev_share_elasticity: float, confidence_elasticity: float,
+                      seasonal_elasticity: float = 0.0) -> np.ndarray:
+        """Baseline-demand multiplier: (bev/bev_0)^e_bev * exp(e_conf * shift) * season^e_season.
 
         A rising BEV share widens the pool of electric-car shoppers (a constant elasticity);
-        confidence acts through its change from day one, in scaled index points.
+        confidence acts through its change from day one, in scaled index points; the market's
+        registration seasonality (the UK's March and September plate months) moves shoppers
+        with elasticity ``seasonal_elasticity`` (0: no seasonal demand, 1 on day one).
         """
         growth = self.bev_share / self.bev_share[0]
-        return growth**bev_share_elasticity * np.exp(confidence_elasticity * self.confidence_shift)
+        factor = growth**bev_share_elasticity * np.exp(confidence_elasticity * self.confidence_shift)
+        return factor * self.registration_season**seasonal_elasticity if seasonal_elasticity else factor
 
     def competitor_sov(self, our_daily_spend_gbp: np.ndarray) -> np.ndarray:
         """Competitors' share of voice, 0..1, against our daily spend shaped (days, markets)."""
@@ -409,11 +426,22 @@ def build_daily_context(world: World, rng: np.random.Generator) -> DailyContext:
         confidence_shift=_frozen((confidence - confidence[0]) / scale),
         competitor_spend_gbp=_frozen(rate),
         competitor_pressure=_frozen(rate / (reference * market_scale)),
+        registration_season=_frozen(_registration_season(world, markets)),
     )
+
+
+def _registration_season(world: World, markets: tuple[str, ...]) -> np.ndarray:
+    """(days, markets): each day's month's ``registration_seasonality`` weight over the weights' mean."""
+    months = pd.date_range(world.run.start, periods=world.run.days, freq="D").month.to_numpy() - 1
+    cols = []
+    for m in markets:
+        w = np.asarray(_country(world, m).registration_seasonality, dtype=float)
+        cols.append(w[months] / w.mean())
+    return np.stack(cols, axis=1)
 
 
 __all__ = [
     "COMPETITOR_CHANNELS", "COMPETITOR_COLUMNS", "CompetitorConfig", "ContextConfig", "CountryContext",
     "DailyContext", "ECONOMIC_COLUMNS", "Trajectory", "build_daily_context", "channel_group",
-    "competitor_spend", "economic_indicators", "horizon_months",
+    "competitor_spend", "economic_indicators", "horizon_months", "trajectory_problems",
 ]
