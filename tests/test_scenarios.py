@@ -70,3 +70,51 @@ def test_launch_october_has_no_sale_before_october(runs):
 
     sales = pd.read_csv(runs["launch_october"][1] / "raw" / "vehicle_sales.csv")
     assert pd.to_datetime(sales["sale_date"]).min() >= pd.Timestamp("2025-10-01")
+
+
+def _monthly_units(out: Path, market: str | None = None):
+    import pandas as pd
+
+    sales = pd.read_csv(out / "raw" / "vehicle_sales.csv", parse_dates=["sale_date"])
+    if market is not None:
+        sales = sales[sales["market"] == market]
+    return sales.groupby(sales["sale_date"].dt.to_period("M")).size()
+
+
+def test_three_years_has_156_weeks_and_sales_in_every_month_after_the_launch(runs):
+    import pandas as pd
+
+    out = runs["three_years"][1]
+    for table in ("weekly_channel_spend", "weekly_sales", "model_ready"):
+        weeks = pd.read_csv(out / "mmm" / f"{table}.csv")["week_start"]
+        assert len(weeks) == 156 and weeks.iloc[-1] == "2027-12-22"
+    spend = pd.read_csv(out / "mmm" / "weekly_channel_spend.csv")["total_spend"].sum()
+    assert spend == pytest.approx(19_400_000 + 16_500_000 + 17_150_000, rel=1e-6)
+    months = _monthly_units(out)
+    after_launch = pd.period_range("2025-09", "2027-12", freq="M")
+    assert set(after_launch) <= set(months.index) and months.index.min() == pd.Period("2025-09", "M")
+
+
+def test_buyers_waiting_for_the_new_plate_move_uk_sales_into_march_and_september(runs, tmp_path):
+    waiting = _monthly_units(runs["three_years"][1], "UK")
+    target = tmp_path / "no_wait"
+    assert main(["run", "three_years", "--out", str(target), *SMALL, "--set", "sales.plate_wait_share=0"]) == 0
+    eager = _monthly_units(target, "UK")
+
+    def months(series, numbers):
+        return sum(series.get(p, 0) for p in series.index if p.year >= 2026 and p.month in numbers)
+
+    assert months(waiting, (3, 9)) > months(eager, (3, 9))
+    assert months(waiting, (2, 8)) < months(eager, (2, 8))
+
+
+def test_an_established_brand_sells_from_its_first_months_and_never_launches(runs):
+    import pandas as pd
+
+    out = runs["mature_brand"][1]
+    months = _monthly_units(out)
+    assert set(pd.period_range("2025-02", "2027-12", freq="M")) <= set(months.index)
+    leads = pd.read_csv(out / "raw" / "leads.csv", parse_dates=["created_date"])
+    assert leads["created_date"].min() < pd.Timestamp("2025-01-08")
+    events = pd.read_csv(out / "raw" / "events.csv")
+    assert not events["event_type"].isin(["dealer_launch", "press_event"]).any()

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 import pandera.pandas as pa
 
 from sim import __version__
+from sim.engine.plan import year_budgets
 from sim.schemas import CONTRACTS, CONTRACTS_DIR, TABLES, TableSpec, column_meta
+from sim.world.calendar import horizon_years, n_weeks
 
 if TYPE_CHECKING:
     from sim.world.config import World
@@ -246,6 +248,40 @@ def _models_table(world: World) -> list[str]:
     return lines
 
 
+def _horizon_section(world: World) -> list[str]:
+    """For a horizon of several calendar years: each year's plan and the rules that carry the
+    launch year's world into the later years (a one-year horizon has no such section)."""
+    years = horizon_years(world)
+    if len(years) == 1:
+        return []
+    lines = ["## The horizon", "",
+             f"{len(years)} calendar years, {n_weeks(world)} MMM weeks (7-day blocks from {world.run.start}; the "
+             "trailing days fold into the last week). Budgets per year (GBP; a part year pro rata to its days):", "",
+             "| channel | " + " | ".join(str(y) for y in years) + " |", "|---|" + "---|" * len(years)]
+    budgets = {name: year_budgets(world, name) for name in world.media.channels}
+    for name, by_year in budgets.items():
+        lines.append(f"| `{name}` | " + " | ".join(_gbp(by_year[y]) for y in years) + " |")
+    totals = [sum(b[y] for b in budgets.values()) for y in years]
+    lines.append("| **total** | " + " | ".join(f"**{_gbp(t)}**" for t in totals) + " |")
+    launch_years = sorted({m.launch_date.year for m in world.markets.values()})
+    launch, mature = list(world.media.monthly_seasonality), world.media.mature_seasonality
+    plates = {k: m.plate_months for k, m in world.markets.items() if m.plate_months}
+    lines += ["", "- **Seasonality.** Up to a market's launch year "
+              f"({', '.join(map(str, launch_years))}) spend follows the launch multipliers {launch}; after it, "
+              + (f"the mature multipliers {list(mature)}." if mature else "the same multipliers."),
+              f"- **Events.** {len(world.events)} events over the horizon; those marked `every_year` recur on the same "
+              "dates each year, named for their year.",
+              "- **Plate months.** " + (", ".join(f"{k}: months {v}" for k, v in plates.items()) if plates else "none")
+              + f"; {world.sales.plate_wait_share:.0%} of the retail buyers due in the {world.sales.plate_wait_days} "
+              "days before one wait for it; baseline demand follows registration seasonality with elasticity "
+              f"{world.consumers.seasonal_demand_elasticity}.",
+              f"- **Start.** Awareness on day 0 is {world.consumers.initial_awareness:.0%}"
+              + ("; the brand launched before the horizon, so its pipeline starts empty on day 0 (no leads from "
+                 "before the horizon are simulated) and the first weeks sell less."
+                 if any(m.launch_date < world.run.start for m in world.markets.values()) else "."), ""]
+    return lines
+
+
 def _decisions(world: World) -> list[str]:
     total = sum(ch.budget_gbp for ch in world.media.channels.values())
     season = world.media.monthly_seasonality
@@ -428,7 +464,7 @@ def data_card(world: World) -> str:
         "The truth is causal: the same run repeated with one channel's spend removed, sharing every random draw, "
         "gives that channel's true incremental units; true ROI is incremental revenue over spend.", "",
         "## The world in numbers", "", *_markets_table(world), "", *_channels_table(world), "",
-        *_models_table(world), "",
+        *_models_table(world), "", *_horizon_section(world),
         f"Funnel inputs: configurator completion {world.funnel.configurator_completion:.0%}, leads from completed "
         f"configurations {world.funnel.lead_from_completion:.0%}, test-drive no-show {world.funnel.no_show:.0%}, "
         f"cancellation {world.funnel.cancellation:.0%}, purchase within {world.funnel.purchase_window_days} days of a "

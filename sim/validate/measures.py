@@ -276,9 +276,9 @@ def months_with_rows(name: str) -> Callable[[RunData], int]:
     def measure(d: RunData) -> int:
         spec = TABLES[name]
         col = d.table(name)[spec.period_column]
-        if spec.period == "month":
-            return int(col.dropna().str[-2:].nunique())
-        return int(col.dropna().dt.month.nunique())
+        if spec.period == "month":  # "2025-09": distinct months of the horizon, years included
+            return int(col.dropna().astype(str).str[:7].nunique())
+        return int(col.dropna().dt.to_period("M").nunique())
     return measure
 
 
