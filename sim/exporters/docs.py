@@ -103,7 +103,7 @@ rules the validator enforces; the extract's soft targets (CTR 0.5-1.5%, 22% no-s
 
 def _table_section(spec: TableSpec) -> list[str]:
     schema = spec.schema
-    rows = f"~{spec.expected_rows:,}" if spec.expected_rows else "one per dealer of the scenario"
+    rows = f"~{spec.expected_rows:,}" if spec.expected_rows else spec.rows_rule
     lines = [f"## `{spec.name}`: {spec.title}", "",
              f"- file: `{spec.path}`",
              f"- one row: {spec.description.removeprefix('one row per ')}",
