@@ -165,7 +165,7 @@ class Geography:
         return bool(self.region_of)
 
     def routes(self) -> pd.DataFrame:
-        """(market, key, geo, weight): a row of ``market`` whose region key is ``key`` puts ``weight`` of it in ``geo``."""
+        """(market, key, geo, weight): a row of ``market`` with region key ``key`` puts ``weight`` of it in ``geo``."""
         rows = []
         for geo in self.geos:
             if geo in self.region_of:
