@@ -16,12 +16,27 @@ assume a number of weeks or geos.
   OOH ``impressions``; TV ``reach_000 * 1000 * avg_frequency`` (impacts); radio
   ``reach_000 * 1000 * frequency``; print ``readership_000 * 1000`` per insertion; events
   ``media_impressions``.
+* **Geos** (:class:`Geography`): a *market geo* (UK, DE, FR: :func:`market_geography`) holds
+  its market's rows. A *regional geo* (the UK's regions: :func:`region_geography`, whose DE
+  and FR stay market geos) holds the rows of its region and its share of its market's adults
+  of every row that names no region. Which rule applies to which channel: OOH, radio and
+  events carry a ``region`` column (radio's national stations say ``National``: no region),
+  so their rows go to the region they ran in; TV, print and the six digital platforms report
+  a market only, and the simulation delivers them to every region per head, so their flows
+  are split by population share. Outcomes are never split: sales and completed test drives
+  go to the region of their dealer (``dealers.csv``), a lead to its dealer's region, else to
+  its ``customer_region`` (no dealer assigned yet). A region that is not a geo of its market
+  is an error, never dropped.
 * **KPIs** per geo and week: ``units`` (rows of ``vehicle_sales.csv``), ``revenue`` (GBP, sum
   of ``transaction_price_gbp``), ``web_sessions`` (``website_analytics.csv`` sessions, the
-  consented sessions analytics sees), ``leads`` (rows of ``leads.csv``); ``has_sales`` is 1 in
+  consented sessions analytics sees; market geos only, as analytics reports each country
+  site and not the visitor's region), ``leads`` (rows of ``leads.csv``); ``test_drives``
+  (completed rows of ``test_drives.csv``, an outcome beside the KPIs); ``has_sales`` is 1 in
   the weeks with at least one unit sold, else 0 (a launch year sells nothing for months).
 * **Geo controls**, one scale per variable across geos; a week takes its month's figure from
-  its middle day (``week_start + 3``), as ``model_ready.csv`` does:
+  its middle day (``week_start + 3``), as ``model_ready.csv`` does. Each is published per
+  country (the bank rate per currency area), so it is *declared national*: a regional geo
+  carries its country's figure, never a regional one:
 
   - ``bev_share``: BEV share of new-car registrations in the geo's country, percent
     (``bev_market_share_pct``);
