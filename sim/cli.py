@@ -341,7 +341,7 @@ def _compare(args) -> int:
 
 
 def _compare_in(args, world, run: Path) -> int:
-    from sim.exporters.formats import adults, write_all
+    from sim.exporters.formats import write_all
     from sim.recover import recover_run
     from sim.run import model_ready_sha256, run_causal_hash, run_world
     from sim.system.outputs import atomic_folder
@@ -367,7 +367,7 @@ def _compare_in(args, world, run: Path) -> int:
     claims = {platform: rule.metric for platform, rule in world.reporting.attribution.items()}
     with atomic_folder(run / "recover") as tmp:  # the previous recover/ stays whole until the new one is
         result = recover_run(run, tmp, cfg=world.mmm.recover, scenarios=scenarios, claims=claims)
-        if not write_all(run, tmp / "formats", adults(world)):
+        if not write_all(run, tmp / "formats", world):
             print("no channel spent: no files for other MMMs in recover/formats/")
         write_provenance(tmp, {**truth, "model_ready_sha256": model_ready_sha256(run)})
     print(result.summary.to_string(index=False))

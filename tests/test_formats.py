@@ -15,7 +15,6 @@ from sim.exporters.formats import (
     MEDIA_SOURCES,
     NATIONAL_SERIES,
     Panel,
-    adults,
     build_panel,
     layout_problems,
     national_panel,
@@ -62,6 +61,8 @@ def _raw_dir(tmp_path, rng: np.random.Generator, geos=tuple(MARKETS), country_of
                   "sessions": [10, 20, 30]}).to_csv(raw / "website_analytics.csv", index=False)
     pd.DataFrame({"created_date": [dates[4], f"{dates[5]} 10:22:00"], "market": [g[1], g[0]]}).to_csv(
         raw / "leads.csv", index=False)
+    pd.DataFrame({"test_drive_date": [dates[3], dates[9], dates[10]], "market": [g[0], g[1], g[1]],
+                  "status": ["COMPLETED", "COMPLETED", "NO_SHOW"]}).to_csv(raw / "test_drives.csv", index=False)
     months = pd.period_range(dates[0], dates[-1], freq="M").strftime("%Y-%m")
     # BEV share, confidence (a balance in the UK and DE, an index in FR) and its monthly step, policy rate
     countries = {"UK": (22.0, -15.0, 1.0, 4.5), "DE": (18.0, -20.0, -1.0, 3.0), "FR": (17.0, 90.0, 2.0, 3.0)}
@@ -262,7 +263,7 @@ def test_a_world_without_media_writes_no_files_for_other_mmms(tmp_path):
 
 
 def test_committed_formats_are_what_the_writers_write(tmp_path, world):
-    written = write_all(CANONICAL, tmp_path, adults(world))
+    written = write_all(CANONICAL, tmp_path, world)
     committed = sorted(p.name for p in (CANONICAL / "recover" / "formats").iterdir())
     assert sorted(p.name for p in written) == committed
     for path in written:

@@ -21,7 +21,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.exporters.formats import Panel, adults, build_panel, layout_problems, week_starts_of, write_formats
+from sim.exporters.formats import (
+    Panel,
+    adults,
+    build_panel,
+    layout_problems,
+    region_geography,
+    week_starts_of,
+    write_formats,
+)
 from sim.exporters.formats.panel import active_channels
 from sim.world.config import load_world
 
@@ -30,6 +38,7 @@ CANONICAL = ROOT / "outputs" / "canonical"
 FORMATS = CANONICAL / "recover" / "formats"
 FOLDER_IN_SNIPPETS = 'Path("outputs/canonical/recover/formats")'
 TOOL_SECONDS = 600  # a bound on one fresh Python that loads a tool (imports, model build; no sampling)
+GEOS = region_geography(load_world("baseline")).geos  # the geo files': the UK's regions, DE, FR
 
 
 def _need(module: str, extra: str) -> None:
@@ -86,6 +95,7 @@ print(_json.dumps({level: {"channels": list(m.model.coords["channel"]), "control
 
 
 def _check_pymc(built: dict, folder: Path, geos: list[str], weeks: int) -> None:
+    """``geos``: those of the geo file."""
     config = _config(folder)
     for level, model in built.items():
         assert model["channels"] == config[level]["mmm"]["channel_columns"]
@@ -98,7 +108,7 @@ def _check_pymc(built: dict, folder: Path, geos: list[str], weeks: int) -> None:
 @pytest.mark.slow
 def test_pymc_marketing_builds_from_the_shipped_files():
     _need("pymc_marketing", "pymc")
-    _check_pymc(in_fresh_python(readme_snippet("pymc") + PYMC_REPORT), FORMATS, ["UK", "DE", "FR"], 52)
+    _check_pymc(in_fresh_python(readme_snippet("pymc") + PYMC_REPORT), FORMATS, GEOS, 52)
 
 
 PYMC_EVERY_KPI = """
@@ -128,7 +138,9 @@ print(json.dumps(totals))
 def test_pymc_marketing_builds_for_every_kpi():
     _need("pymc_marketing", "pymc")
     totals = in_fresh_python(PYMC_EVERY_KPI)
-    assert len(totals) == 8
+    config = _config(FORMATS)
+    assert "web_sessions" in config["national"]["kpis"] and "web_sessions" not in config["geo"]["kpis"]
+    assert len(totals) == len(config["national"]["kpis"]) + len(config["geo"]["kpis"]) == 7
     for key, (went_in, in_file) in totals.items():
         assert went_in == pytest.approx(in_file) and in_file > 0, key  # the KPI is the model's target
 
@@ -163,7 +175,7 @@ def _check_meridian(built: dict, folder: Path, geos: list[str], weeks: int) -> N
 def test_meridian_constructs_its_default_model_from_the_shipped_files():
     _need("meridian", "meridian")
     built = in_fresh_python(readme_snippet("meridian") + MERIDIAN_REPORT)
-    _check_meridian(built, FORMATS, ["UK", "DE", "FR"], 52)
+    _check_meridian(built, FORMATS, GEOS, 52)
     assert built["kpi_type"] == "non_revenue"
 
 
@@ -194,9 +206,9 @@ def test_meridian_constructs_for_every_kpi_choice():
     _need("meridian", "meridian")
     built = in_fresh_python(MERIDIAN_EVERY_KPI)
     files = json.loads((FORMATS / "meridian_coord_to_columns.json").read_text())
-    assert set(built) == set(files["kpi_choices"]) == {"revenue", "units", "web_sessions", "leads"}
+    assert set(built) == set(files["kpi_choices"]) == {"revenue", "units", "leads"}  # no sessions per region
     for name, (geos, weeks, kpi_type, total) in built.items():
-        assert (geos, weeks, kpi_type) == (3, 52, files["kpi_choices"][name]["kpi_type"]) and total > 0, name
+        assert (geos, weeks, kpi_type) == (len(GEOS), 52, files["kpi_choices"][name]["kpi_type"]) and total > 0, name
 
 
 @pytest.mark.slow

@@ -81,6 +81,7 @@ def export_tables(world: World, log: EventLog) -> tuple[dict[str, pd.DataFrame],
     tables["mmm/weekly_channel_spend.csv"] = weekly_spend
     tables["mmm/weekly_sales.csv"] = weekly_sales
     tables["mmm/model_ready.csv"] = mmm.model_ready(world, weekly_spend, weekly_sales, raw)
+    tables["mmm/geo_weekly.csv"] = mmm.geo_weekly(world, raw, weekly_spend)
     files = {d.path: d.text for d in documents}
     files.update(rag_files(world, documents, tables))
     return tables, files

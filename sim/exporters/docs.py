@@ -23,6 +23,7 @@ import pandera.pandas as pa
 
 from sim import __version__
 from sim.engine.plan import year_budgets
+from sim.exporters.formats.panel import MEDIA_SOURCES, region_geography
 from sim.schemas import CONTRACTS, CONTRACTS_DIR, TABLES, TableSpec, column_meta
 from sim.world.calendar import horizon_years, n_weeks
 
@@ -105,7 +106,7 @@ rules the validator enforces; the extract's soft targets (CTR 0.5-1.5%, 22% no-s
 
 def _table_section(spec: TableSpec) -> list[str]:
     schema = spec.schema
-    rows = f"~{spec.expected_rows:,}" if spec.expected_rows else "one per dealer of the scenario"
+    rows = f"~{spec.expected_rows:,}" if spec.expected_rows else spec.rows_rule
     lines = [f"## `{spec.name}`: {spec.title}", "",
              f"- file: `{spec.path}`",
              f"- one row: {spec.description.removeprefix('one row per ')}",
@@ -236,6 +237,40 @@ def _channels_table(world: World) -> list[str]:
     total = sum(ch.budget_gbp for ch in world.media.channels.values())
     lines.append(f"| **total** | | **{_gbp(total)}** | | | | |")
     return lines
+
+
+def _geo_panel(world: World) -> list[str]:
+    """How ``mmm/geo_weekly.csv`` places each channel, outcome and control (the rules of the panel module)."""
+    geography = region_geography(world)
+    regional = sorted({geography.country_of[g] for g in geography.region_of})
+    whole = [g for g in geography.geos if g not in geography.region_of]
+    rows = ["| geo | market | adults | share of its market |", "|---|---|---|---|"]
+    for geo in geography.geos:
+        share = geography.share.get(geo, 1.0)
+        rows.append(f"| {geo} | {geography.country_of[geo]} | {geography.population[geo]:,.0f} | {share:.2%} |")
+    by_row = [k for k, s in MEDIA_SOURCES.items() if s.region]
+    split = [k for k, s in MEDIA_SOURCES.items() if not s.region]
+    return [
+        f"`mmm/geo_weekly.csv` has one row per week and geo: the regions of {', '.join(regional)} "
+        f"(`markets.<market>.regions`) and one geo per other market ({', '.join(whole)}). A region's adults are its "
+        "market's adult population times its population weight over the sum of the market's weights (the weights "
+        "as the simulation reads them), in whole adults that add up to the market's:", "", *rows, "",
+        f"- **Spend and impressions, by the row's own region**: {', '.join(f'`{k}`' for k in by_row)} (the "
+        "`region` column of their exports). A radio row of a national station (`region` National) names no region.",
+        f"- **Split by population share**: {', '.join(f'`{k}`' for k in split)}, and every row that names no "
+        "region: their exports report a market, not a region, and the simulation delivers them to every region of "
+        "the market per head (age targeting is the same in every region), so a region's part of a delivery is its "
+        "share of the market's adults. Spend is allotted in pennies, impressions in whole impressions, so each "
+        "week's geos add up exactly to `weekly_channel_spend.csv` and to the raw exports.",
+        "- **Outcomes, never split**: sales and completed test drives by the region of their dealer (`dealers.csv`); "
+        "a lead by its dealer's region, else (no dealer assigned yet) by its `customer_region`. Web sessions are not "
+        "in the file: `website_analytics.csv` reports sessions per country site, not by visitor region.",
+        "- **Controls, declared national**: `bev_share` (percent), `consumer_confidence` (the country's survey "
+        "minus its mean over the weeks, survey points) and `bank_rate` (percent, the currency area's policy rate) "
+        "are published per country, so every region of a market carries the market's figure; no region has one of "
+        "its own, and none is made up. Competitors' spend (a UK-only estimate) is left out of the geo file; it is "
+        "in `model_ready.csv`.",
+    ]
 
 
 def _models_table(world: World) -> list[str]:
@@ -470,6 +505,7 @@ def data_card(world: World) -> str:
         f"cancellation {world.funnel.cancellation:.0%}, purchase within {world.funnel.purchase_window_days} days of a "
         f"completed drive {world.funnel.purchase_after_drive:.0%}. {len(world.events)} events and sponsorships.", "",
         "## Decisions where the extract contradicts itself", "", *_decisions(world), "",
+        "## The weekly geo panel", "", *_geo_panel(world), "",
         "## Known simplifications", "", *[f"- {s}" for s in CARD_SIMPLIFICATIONS], "",
         "## Intended uses", "", *[f"- {s}" for s in CARD_USES], "",
         "## Out of scope", "", *[f"- {s}" for s in CARD_OUT_OF_SCOPE], "",

@@ -116,6 +116,7 @@ def leads(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFrame
         "lead_score": [lead.score for lead in crm],
         "contact_attempts": [lead.contact_attempts if lead.contacted else 0 for lead in crm],
         "first_response_hours": [round(h, 1) if h is not None else None for h in hours],
+        "customer_region": [lead.region for lead in crm],
     })
 
 
@@ -203,7 +204,7 @@ def events(world: World, log: EventLog, rng: np.random.Generator) -> pd.DataFram
             "end_date": ev.end.isoformat(), "location": ev.location, "market": ev.market,
             "estimated_attendance": ev.attendance if i in ev_spend else 0, "media_impressions": imps.get(i, 0),
             "spend": round(ev_spend.get(i, 0.0), 2), "leads_generated": len(lead_set),
-            "test_drives_completed": completed, "description": ev.description,
+            "test_drives_completed": completed, "description": ev.description, "region": ev.region or None,
         })
     return pd.DataFrame(rows)
 

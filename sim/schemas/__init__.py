@@ -92,6 +92,7 @@ class TableSpec:
     period: Literal["day", "week", "month"] = "day"
     channel: str | None = None  # the media channel whose spend the table reports
     spans_year: bool = False  # activity expected in the first and the last month of the horizon
+    rows_rule: str | None = None  # how many rows, when the extract gives no "~N" (the world decides)
 
     @property
     def title(self) -> str:
@@ -539,6 +540,9 @@ def _events() -> pa.DataFrameSchema:
         "leads_generated": count("leads.csv rows with source event_signup created at the event"),
         "test_drives_completed": count("test drives completed at the event"),
         "description": text("what happened"),
+        "region": col("string", "region of the venue (the scenario's markets.<market>.regions): the event's "
+                      "coverage and activation reach that region's consumers; empty for a national event",
+                      nullable=True, extra=True),
     }, ("event_name", "start_date"), (not_before("end_date", "start_date"),))
 
 
@@ -666,6 +670,9 @@ def _leads() -> pa.DataFrameSchema:
                                     "creation, or from the market's launch for a pre-launch lead (empty if "
                                     "never contacted)",
                                     "hours", ge=0, nullable=True),
+        "customer_region": col("string", "region of the customer's address in the CRM (the scenario's "
+                               "markets.<market>.regions); where the lead came from, whichever dealer serves it",
+                               extra=True),
     }, ("lead_id",), (not_before("status_date", "created_date"),))
 
 
@@ -766,6 +773,42 @@ def _model_ready() -> pa.DataFrameSchema:
                  ("week_start",))
 
 
+def _geo_weekly() -> pa.DataFrameSchema:
+    national = ("declared national: the figure of the geo's country (every UK region has the UK's; a region has "
+                "none of its own)")
+    spend = {f"{c}_spend": gbp(f"{c} spend in the week and geo: its region's rows (radio, OOH, events where the "
+                               "row names a region), else the market's rows split over its geos by population "
+                               "share; pennies allotted so the geos add up to weekly_channel_spend")
+             for c in CHANNELS}
+    exposure = {f"{c}_impressions": count(f"{c} impressions in the week and geo, split as {c}_spend is (TV: "
+                                          "reach_000 x 1000 x avg_frequency; radio: reach_000 x 1000 x frequency; "
+                                          "print: readership_000 x 1000; events: media_impressions), whole "
+                                          "impressions adding up over the geos")
+                for c in CHANNELS}
+    return frame("Weekly geo panel", "one row per week x geo (the UK's regions, Germany, France)", {
+        "week_start": _week(),
+        "geo": text("geo: a UK region (markets.UK.regions of the scenario) or a market (DE, FR)"),
+        "market": market("market the geo belongs to"),
+        "population": col("integer", "adults in the geo: the market's adult_population_m x the region's population "
+                          "weight / the sum of the market's weights (whole adults adding up to the market's)",
+                          "people", gt=0),
+        **spend, **exposure,
+        "units": count("vehicles sold in the week by the geo's dealers (vehicle_sales.csv; region of dealers.csv)"),
+        "revenue": gbp("sum of transaction_price_gbp of those sales"),
+        "leads": count("leads created in the week: the region of the lead's dealer (dealers.csv), else its "
+                       "customer_region (leads.csv)"),
+        "test_drives": count("test drives completed in the week at the geo's dealers (test_drives.csv)"),
+        "has_sales": col("integer", "1 in a week with at least one unit sold in the geo, else 0", "flag",
+                         isin=(0, 1)),
+        "bev_share": percent(f"BEV share of new-car registrations (economic_indicators.csv), {national}"),
+        "consumer_confidence": col("number", "the country's consumer-confidence survey (GfK balance UK/DE, INSEE "
+                                   "index FR) minus its mean over the file's weeks, so that one scale holds for "
+                                   f"every geo; {national}", "survey points"),
+        "bank_rate": col("number", "policy rate of the geo's currency area (Bank Rate UK, ECB deposit facility "
+                         f"rate DE/FR), {national}", PERCENT),
+    }, ("week_start", "geo"))
+
+
 # --------------------------------------------------------------------------- the tables
 def _raw(name: str) -> str:
     return f"{RAW_DIR}/{name}.csv"
@@ -825,11 +868,14 @@ def _specs() -> list[TableSpec]:
         TableSpec("leads", _raw("leads"), _leads(), ("lead_id",), 10000, (_dealer_fk(),), period_column="created_date"),
         TableSpec("test_drives", _raw("test_drives"), _test_drives(), ("booking_id",), 8000,
                   (_dealer_fk(), ForeignKey("lead_id", "leads", "lead_id")), period_column="booking_date"),
-        TableSpec("dealers", _raw("dealers"), _dealers(), ("dealer_id",), None),
+        TableSpec("dealers", _raw("dealers"), _dealers(), ("dealer_id",), None,
+                  rows_rule="one per dealer of the scenario"),
         TableSpec("weekly_channel_spend", f"{MMM_DIR}/weekly_channel_spend.csv", _weekly_spend(), ("week_start",), 52,
                   **weekly),
         TableSpec("weekly_sales", f"{MMM_DIR}/weekly_sales.csv", _weekly_sales(), ("week_start",), 52, **weekly),
         TableSpec("model_ready", f"{MMM_DIR}/model_ready.csv", _model_ready(), ("week_start",), 52, **weekly),
+        TableSpec("geo_weekly", f"{MMM_DIR}/geo_weekly.csv", _geo_weekly(), ("week_start", "geo"), None,
+                  rows_rule="one per week x geo (each region of markets.UK.regions, then DE and FR)", **weekly),
     ]
 
 

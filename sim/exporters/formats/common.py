@@ -29,6 +29,8 @@ CONTROL_MEANING = {
 }
 NATIONAL_CONTROLS_RULE = ("national file: spend, impressions and KPIs are sums over the geos; bev_share, "
                           "consumer_confidence and bank_rate are population-weighted means over the geos")
+NO_REGIONAL_SESSIONS = ("website_analytics.csv reports sessions per country site, not per visitor region, so a "
+                        "regional geo has no sessions of its own (the national file has them)")
 LEFT_OUT_OF_GEO_FILES = ("a national series (the same value for every geo in a week) is left out of the geo "
                          "files rather than copied into every geo")
 

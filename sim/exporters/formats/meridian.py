@@ -2,8 +2,12 @@
 
 One row per geo and week, columns in this order:
 
-    geo, time, population, units, revenue_per_unit, revenue, web_sessions, leads, has_sales,
+    geo, time, population, units, revenue_per_unit, revenue, [web_sessions,] leads, has_sales,
     bev_share, consumer_confidence, bank_rate, <channel>_impressions ..., <channel>_spend ...
+
+The geos are those of ``mmm/geo_weekly.csv`` (the UK's regions, Germany, France); ``web_sessions``
+only in a panel of market geos (analytics reports sessions per country site, not per region: the
+regional file lists it in ``left_out``).
 
 ``time`` is ``YYYY-MM-DD`` (Meridian's date format); ``population`` the geo's adults (constant
 per geo); ``units`` is the default KPI (``kpi_type`` ``non_revenue``) with ``revenue_per_unit``,
@@ -33,6 +37,7 @@ from sim.exporters.formats.common import (
     CONTROL_MEANING,
     KPI_MEANING,
     LEFT_OUT_OF_GEO_FILES,
+    NO_REGIONAL_SESSIONS,
     sales_weeks,
     write_csv,
     write_json,
@@ -97,8 +102,8 @@ def write_meridian(out_dir: str | Path, panel: Panel, population: Mapping[str, f
     spend = [spend_column(c) for c in panel.channels]
     controls, left_out = meridian_controls(table.rename(columns={"time": "week_start"}))
     left_out.update({s: LEFT_OUT_OF_GEO_FILES for s in NATIONAL_SERIES})
-    order = ["geo", "time", "population", "units", "revenue_per_unit", "revenue", "web_sessions", "leads",
-             SALES_FLAG, *GEO_CONTROLS, *media, *spend]
+    order = ["geo", "time", "population", "units", "revenue_per_unit",
+             *[k for k in panel.kpis if k != "units"], SALES_FLAG, *GEO_CONTROLS, *media, *spend]
     default = KPI_CHOICES[DEFAULT_KPI]
     spec = {
         "csv": CSV,
@@ -109,9 +114,9 @@ def write_meridian(out_dir: str | Path, panel: Panel, population: Mapping[str, f
         "media_to_channel": dict(zip(media, panel.channels, strict=True)),
         "media_spend_to_channel": dict(zip(spend, panel.channels, strict=True)),
         "model_spec": "ModelSpec() with its defaults",
-        "kpi_choices": {k: {**KPI_CHOICES[k], "meaning": KPI_MEANING[k]} for k in KPIS},
+        "kpi_choices": {k: {**KPI_CHOICES[k], "meaning": KPI_MEANING[k]} for k in panel.kpis},
         "controls": {c: CONTROL_MEANING[c] for c in controls},
-        "left_out": left_out,
+        "left_out": left_out | {k: NO_REGIONAL_SESSIONS for k in KPIS if k not in panel.kpis},
         "population": "adults in the geo",
         "sales_weeks": sales_weeks(table, "time"),
     }

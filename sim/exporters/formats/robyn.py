@@ -40,7 +40,6 @@ from sim.exporters.formats.common import (
 )
 from sim.exporters.formats.panel import (
     GEO_CONTROLS,
-    KPIS,
     NATIONAL_SERIES,
     SALES_FLAG,
     Panel,
@@ -78,13 +77,13 @@ def write_robyn(out_dir: str | Path, panel: Panel, population: Mapping[str, floa
     spends = [spend_column(c) for c in channels]
     exposures = [exposure_column(c) for c in channels]
     contexts = [*GEO_CONTROLS, *NATIONAL_SERIES]
-    columns = [DATE, *KPIS, SALES_FLAG, *spends, *exposures, *contexts]
+    columns = [DATE, *panel.kpis, SALES_FLAG, *spends, *exposures, *contexts]
     left_out |= {c: NO_VARIANCE for c in [*exposures, *contexts] if _no_variance(table, c)}
     kept = [c for c in columns if c not in left_out]
     media_vars = [e if e in kept else s for s, e in zip(spends, exposures, strict=True)]
-    kpis = [k for k in KPIS if not _no_variance(table, k)]  # a dependent variable must vary too
+    kpis = [k for k in panel.kpis if not _no_variance(table, k)]  # a dependent variable must vary too
     context_vars = [c for c in contexts if c in kept]
-    dep_var = kpis[0] if kpis else KPIS[0]
+    dep_var = kpis[0] if kpis else panel.kpis[0]
     inputs = {"date_var": DATE, "dep_var": dep_var, "dep_var_type": DEP_VAR_TYPE[dep_var],
               "paid_media_spends": spends, "paid_media_vars": media_vars}
     if context_vars:
@@ -96,7 +95,7 @@ def write_robyn(out_dir: str | Path, panel: Panel, population: Mapping[str, floa
              **{s: "paid_media_spends" for s in spends},
              **{v: "paid_media_vars" for v in media_vars if v not in spends},
              **{c: "context_vars" for c in context_vars}}
-    roles |= {k: "not a model variable (no variance)" for k in KPIS if k not in kpis}
+    roles |= {k: "not a model variable (no variance)" for k in panel.kpis if k not in kpis}
     roles[SALES_FLAG] = "marker (1 = a week with sales); not a model variable"
     payload = {
         "csv": CSV,
