@@ -159,11 +159,16 @@ def _write(path: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------- memory, before allocating
 @dataclass(frozen=True)
 class MemoryProfile:
-    """Peak resident memory of a process: ``fixed`` bytes whatever the population, plus
-    ``overhead`` times the bytes of the crowd's own arrays (:func:`crowd_bytes`) per consumer."""
+    """Peak resident memory of a process over a one-year horizon: ``fixed`` bytes whatever the
+    population, plus ``overhead`` times the bytes of the crowd's own arrays (:func:`crowd_bytes`)
+    per consumer; each further year of the horizon (fractional: days / 365) adds
+    ``fixed_per_year`` and ``overhead_per_year`` (the plan, the records and the exports grow with
+    the days; the crowd's arrays do not)."""
 
     fixed: int
     overhead: float
+    fixed_per_year: int = 0
+    overhead_per_year: float = 0.0
 
 
 # Measured with `python benchmarks/bench_memory.py --populations 100000,300000,800000` (baseline; the
@@ -178,8 +183,14 @@ class MemoryProfile:
 # measured peak of a simulation and 1.06-1.13 times that of a run; the benchmark prints the ratios.
 # "simulate" is one world simulated in a process (a `sim truth` worker, each run of `sim calibrate`);
 # "run" is a whole `sim run`.
-MEMORY = {"simulate": MemoryProfile(fixed=230_000_000, overhead=1.66),
-          "run": MemoryProfile(fixed=300_000_000, overhead=2.61)}
+# Per further year: `python benchmarks/bench_memory.py three_years --populations 100000,300000,600000`
+# (three years) gives a simulation 411 MB + 697 B a consumer (steepest 698 B) and a run 501 MB +
+# 1,570 B (steepest 1,812 B): per further year about 97 MB + 144 B a consumer (0.59 of the crowd's
+# 246 B) for a simulation and 105 MB + 585 B (2.38 x) for a run. Rounded up, the estimate is 1.03-1.04
+# times the measured three-year peak of a simulation and 1.07-1.13 times that of a run.
+MEMORY = {"simulate": MemoryProfile(fixed=230_000_000, overhead=1.66, fixed_per_year=100_000_000,
+                                    overhead_per_year=0.60),
+          "run": MemoryProfile(fixed=300_000_000, overhead=2.61, fixed_per_year=110_000_000, overhead_per_year=2.40)}
 
 
 def crowd_bytes(world: World) -> int:
@@ -197,7 +208,10 @@ def crowd_bytes(world: World) -> int:
 def memory_estimate(world: World, command: str = "run") -> int:
     """Peak bytes of one process of ``command`` ("run" or "simulate", see :data:`MEMORY`)."""
     profile = MEMORY[command]
-    return profile.fixed + round(profile.overhead * crowd_bytes(world) * world.run.population)
+    further = max(0.0, world.run.days / 365 - 1)
+    fixed = profile.fixed + profile.fixed_per_year * further
+    overhead = profile.overhead + profile.overhead_per_year * further
+    return round(fixed + overhead * crowd_bytes(world) * world.run.population)
 
 
 def check_memory(world: World, command: str = "run", runs_at_once: int = 1) -> None:

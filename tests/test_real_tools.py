@@ -2,7 +2,8 @@
 
 PyMC-Marketing (extra ``pymc``) builds its multidimensional model and Meridian (extra
 ``meridian``) constructs its default geo model from the committed canonical files, with no
-sampling; both again from files written for other geos and weeks. Each snippet runs in a fresh
+sampling; both again from files written for other geos and weeks, and from a small ``three_years``
+run (156 weeks, 13 geos). Each snippet runs in a fresh
 Python from the repository root, as a user would run it, so the tools' threads (JAX, TensorFlow)
 never enter this process, whose later tests fork workers. Robyn is R: its documented input
 checks are run on the committed files instead. A test whose extra is missing is skipped with
@@ -81,6 +82,20 @@ def other_geos_and_weeks(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory) -> Path:
+    """The formats of a small ``three_years`` run (156 weeks, the 13 geos), written as `sim compare` writes them."""
+    from sim.cli import main
+    from sim.exporters.formats import write_all
+
+    run = tmp_path_factory.mktemp("three_years") / "run"
+    assert main(["run", "three_years", "--out", str(run), "--set", "run.population=8000", "--quiet"]) == 0
+    out = run / "formats"
+    out.mkdir()
+    write_all(run, out, load_world("three_years"))
+    return out
+
+
 def _config(folder: Path) -> dict:
     return json.loads((folder / "pymc_marketing_config.json").read_text())
 
@@ -152,6 +167,12 @@ def test_pymc_marketing_builds_for_other_geos_and_weeks(other_geos_and_weeks):
     _check_pymc(built, other_geos_and_weeks, ["UK", "FR"], 40)
 
 
+@pytest.mark.slow
+def test_pymc_marketing_builds_for_three_years(three_years):
+    _need("pymc_marketing", "pymc")
+    _check_pymc(in_fresh_python(readme_snippet("pymc") + PYMC_REPORT, three_years), three_years, GEOS, 156)
+
+
 # --------------------------------------------------------------------------- Meridian
 MERIDIAN_REPORT = """
 import json as _json
@@ -216,6 +237,12 @@ def test_meridian_constructs_for_other_geos_and_weeks(other_geos_and_weeks):
     _need("meridian", "meridian")
     built = in_fresh_python(readme_snippet("meridian") + MERIDIAN_REPORT, other_geos_and_weeks)
     _check_meridian(built, other_geos_and_weeks, ["UK", "FR"], 40)
+
+
+@pytest.mark.slow
+def test_meridian_constructs_its_default_model_for_three_years(three_years):
+    _need("meridian", "meridian")
+    _check_meridian(in_fresh_python(readme_snippet("meridian") + MERIDIAN_REPORT, three_years), three_years, GEOS, 156)
 
 
 # --------------------------------------------------------------------------- Robyn (R: its checks, not a load)
