@@ -44,6 +44,7 @@ def main() -> None:
     scenarios = args.scenarios.split(",")
     sets = [] if args.population is None else ["--set", f"run.population={args.population}"]
     root = args.out or Path(tempfile.mkdtemp(prefix="bench-horizon-"))
+    root.mkdir(parents=True, exist_ok=True)
     results = {}
     for name in scenarios:
         out = root / name
