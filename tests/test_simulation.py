@@ -110,3 +110,19 @@ def test_same_seed_same_bytes_different_seed_different(small_world, small_tables
     other_world = small_world.model_copy(update={"run": small_world.run.model_copy(update={"seed": 7})})
     other, _ = export_tables(other_world, simulate(other_world))
     assert csv_bytes(tables["raw/leads.csv"]) != csv_bytes(other["raw/leads.csv"])
+
+
+def test_a_finished_world_is_freed_so_a_worker_does_not_grow_run_after_run():
+    """Mesa 3.3 keeps every model in ``mesa.Agent._ids``; the engine releases it after a run."""
+    import gc
+    import weakref
+
+    from sim.engine.model import Interventions, LaunchModel
+    from sim.world.config import load_world
+
+    model = LaunchModel(load_world("baseline", ["run.population=2000"]), Interventions.none())
+    log = model.run()
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None and log.n_days == 365

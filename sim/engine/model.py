@@ -49,6 +49,18 @@ LEAD_FORM_PLATFORM = {"meta_lead_form": "meta", "google_lead": "google", "linked
 LEAD_FORM_METRIC = {"meta": ("leads", "lead_gen"), "linkedin": ("leads", "lead_gen"), "google": ("conversions", None)}
 
 
+def release_agent_ids(model: mesa.Model) -> None:
+    """Drop the model from Mesa's class-level counter of agent ids (``mesa.Agent._ids``, keyed by
+    model), which in Mesa 3.3 keeps every model ever built, and with it its plan, crowd and log,
+    alive for the life of the process (mesa/mesa#3179, fixed upstream in #3180 after the 3.3
+    series that Python 3.11 gets). A process that simulates many worlds (a ``sim truth`` worker)
+    would otherwise grow by one world per run. The model's agents keep their ids; no agent is
+    added after a run."""
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
+
+
 @dataclass
 class Interventions:
     """Changes applied to the plan before delivery: the handle of counterfactual (truth) runs."""
@@ -241,6 +253,7 @@ class LaunchModel(mesa.Model):
         finally:
             self._prefetch.close()
             self._prefetch = None
+            release_agent_ids(self)
         return self.record()
 
     def record(self) -> EventLog:
