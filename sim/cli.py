@@ -153,60 +153,26 @@ def _run(args) -> int:
 def _run_into(args, world, out: Path) -> int:
     from tqdm import tqdm
 
-    from sim.run import MODEL_READY, csv_bytes, derived_to_keep, export_tables, simulate, write_output
+    from sim.run import run_into
 
     with tqdm(total=world.run.days, desc=f"simulating {world.name}", unit="day", disable=args.quiet,
               file=sys.stderr) as bar:
-        log = simulate(world, bar)
-    tables, documents = export_tables(world, log)
-
-    reports = []
-
-    def finalize(tmp: Path) -> None:
-        from sim.exporters.docs import write_docs
-        from sim.validate import validate_dir, write_report
-
-        write_docs(tmp, world)
-        reports.append(validate_dir(tmp, world))
-        write_report(reports[0], tmp)
-        _charts(tmp, world)
-
-    _restore_derived(out)
-    verdicts = derived_to_keep(out, world, csv_bytes(tables[MODEL_READY]))
-    keep = tuple(name for name, verdict in verdicts.items() if verdict == "keep")
-    manifest = write_output(out, world, tables, documents, finalize, keep=keep)
-    if keep:
-        print(f"kept {', '.join(f'{k}/' for k in keep)} of the previous output: their provenance matches this run",
-              file=sys.stderr)
-    for verdict in (v for v in verdicts.values() if v != "keep"):
+        outcome = run_into(world, out, bar)
+    for note in outcome.notes:
+        print(note, file=sys.stderr)
+    if outcome.kept:
+        print(f"kept {', '.join(f'{k}/' for k in outcome.kept)} of the previous output: their provenance matches "
+              "this run", file=sys.stderr)
+    for verdict in (v for v in outcome.verdicts.values() if v != "keep"):
         print(verdict, file=sys.stderr)
+    report = outcome.report
     if not args.quiet:
-        _summary(out, manifest, tables)
-        print(f"\n{reports[0].summary()}\n{reports[0].enforcement}")
-    if not reports[0].ok:
+        _summary(out, outcome.manifest, outcome.tables)
+        print(f"\n{report.summary()}\n{report.enforcement}")
+    if not report.ok:
         print(f"validation failed: see {out / 'validation_report.md'}", file=sys.stderr)
         return 1
     return 0
-
-
-def _restore_derived(run: Path) -> None:
-    """Put back a truth/ or recover/ that a killed `sim truth` or `sim compare` left moved aside
-    (and remove their temporary siblings) before anyone judges what the folder holds."""
-    from sim.run import DERIVED
-    from sim.system.outputs import remove_leftovers
-
-    for name in DERIVED if run.is_dir() else ():
-        remove_leftovers(run / name)
-
-
-def _charts(out: Path, world) -> None:
-    """The visual report (optional extra `report`): skipped, with a note, without matplotlib."""
-    try:
-        from sim.exporters.report import write_report as write_charts
-
-        write_charts(out, seasonality=list(world.media.monthly_seasonality))
-    except ImportError as exc:
-        print(f"note: no visual report ({exc}); install the `report` extra to get it", file=sys.stderr)
 
 
 def _summary(out: Path, manifest: dict, tables: dict) -> None:
@@ -314,17 +280,13 @@ def _truth(args) -> int:
 def _truth_into(world, out: Path, workers: int | None) -> int:
     from tqdm import tqdm
 
-    from sim.system.outputs import atomic_folder
+    from sim.run import write_truth
     from sim.truth import compute_truth, run_specs
-    from sim.world.provenance import provenance, write_provenance
 
     with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
               file=sys.stderr) as bar:
         truth = compute_truth(world, progress=bar, workers=workers)
-    out.parent.mkdir(exist_ok=True)
-    with atomic_folder(out) as tmp:  # the previous truth/ stays whole until the new one is
-        truth.write(tmp)
-        write_provenance(tmp, provenance(world))
+    write_truth(out.parent, world, truth)
     print(f"wrote {out}/")
     print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]
           .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
@@ -343,11 +305,11 @@ def _compare(args) -> int:
 def _compare_in(args, world, run: Path) -> int:
     from sim.exporters.formats import adults, write_all
     from sim.recover import recover_run
-    from sim.run import model_ready_sha256, run_causal_hash, run_world
+    from sim.run import model_ready_sha256, restore_derived, run_causal_hash, run_world
     from sim.system.outputs import atomic_folder
     from sim.world.provenance import read_provenance, write_provenance
 
-    _restore_derived(run)
+    restore_derived(run)
     for need in (run / "mmm" / "model_ready.csv", run / "truth" / "channel_truth.csv"):
         if not need.exists():
             print(f"error: {need} is missing; run `sim run {world.name}` and `sim truth {world.name}` first",
