@@ -1,4 +1,5 @@
-"""Command line: ``sim run``, ``sim validate`` (``python -m sim`` works too)."""
+"""Command line: ``sim run``, ``sim truth``, ``sim sweep``, ``sim compare``, ``sim validate`` and the rest
+(``python -m sim`` works too)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,41 @@ def _parser() -> argparse.ArgumentParser:
                          "scenario's output folder.")
     _world_arguments(tru)
     tru.add_argument("--workers", type=_positive_int, help="processes (default: all cores)")
+    swp = sub.add_parser("sweep", help="run scenarios x seeds (and their truths) in parallel, one folder each",
+                         description="Run every SCENARIO at every seed of --seeds and write OUT/<scenario>/seed-<n>/, "
+                         "each byte for byte the folder `sim run SCENARIO --set run.seed=n` writes (with --truth, "
+                         "its truth/ too, as `sim truth` writes it), then OUT/sweep.csv: one row per job (scenario, "
+                         "seed, job, status, wall seconds, folder, causal sha256, units, leads, spend, revenue). "
+                         "Jobs go to a process pool, or with --executor dask (the optional extra `dask`) to a dask "
+                         "LocalCluster, or with --scheduler to a dask cluster; the folders are the same bytes "
+                         "whatever the executor or the number of workers.",
+                         epilog="Before any work: every scenario is loaded and checked, the output folders must "
+                         "be writable, and --workers whole runs at once must fit in this machine's memory "
+                         "(not checked for a --scheduler cluster, whose workers are elsewhere; they write the "
+                         "folders, so OUT must be on a filesystem they share). Bad input: one message, exit 2, "
+                         "nothing written. Ctrl-C or SIGTERM stops the workers, keeps the folders already complete, "
+                         "leaves no partial one, and exits 130 / 143. Exit 1 if a job failed or a run failed "
+                         "validation; see OUT/sweep.csv. Example: "
+                         "sim sweep baseline double_tv --seeds 1-5 --out outputs/sweep --truth --workers 2")
+    swp.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="scenario names in scenarios/ or paths to .toml files (each its own folder under OUT)")
+    swp.add_argument("--seeds", required=True,
+                     help="root seeds: a list, a range or both, e.g. 1,2,3 or 1-5 or 1-3,7 (whole numbers >= 0)")
+    swp.add_argument("--out", type=Path, default=Path("outputs") / "sweep",
+                     help="sweep folder: OUT/<scenario>/seed-<n>/ and OUT/sweep.csv (default: outputs/sweep/)")
+    swp.add_argument("--truth", action="store_true",
+                     help="also compute each run's truth (as `sim truth`), its counterfactual runs on the same workers")
+    swp.add_argument("--workers", type=_positive_int,
+                     help="worker processes on this machine (default: all cores); not with --scheduler")
+    swp.add_argument("--executor", choices=("process", "dask"), default="process",
+                     help="process: a process pool (default); dask: a dask.distributed LocalCluster of --workers "
+                     "processes (needs the `dask` extra)")
+    swp.add_argument("--scheduler", metavar="ADDRESS",
+                     help="address of a dask scheduler (e.g. tcp://127.0.0.1:8786): run the jobs on its cluster "
+                     "(needs the `dask` extra; implies --executor dask)")
+    swp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a key of every scenario, as for `sim run` (repeatable; not run.seed)")
+    _wait_argument(swp, "the sweep folder or one of its run folders")
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
                           "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
@@ -128,6 +164,8 @@ def _command(args) -> int:
             return _calibrate(args)
         if args.command == "truth":
             return _truth(args)
+        if args.command == "sweep":
+            return _sweep(args)
         if args.command == "compare":
             return _compare(args)
         if args.command == "rag-score":
@@ -291,6 +329,33 @@ def _truth_into(world, out: Path, workers: int | None) -> int:
     print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]
           .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     return 0
+
+
+def _sweep(args) -> int:
+    from sim.sweep import Sweep, check_sweep, parse_seeds, plan_cells, start_workers
+    from sim.system.outputs import OutputLock
+
+    if args.executor == "process" and args.scheduler:
+        raise ConfigError("--scheduler is a dask scheduler's address: give --executor dask or leave --executor out")
+    cells = plan_cells(args.scenarios, parse_seeds(args.seeds), args.overrides, args.out)
+    local = None if args.scheduler else args.workers or os.cpu_count() or 1
+    check_sweep(cells, args.out, local)
+    with OutputLock(args.out, "sim sweep", args.wait):
+        workers = start_workers("dask" if args.scheduler else args.executor, args.workers, args.scheduler)
+        sweep = Sweep(cells, args.out, workers, truth=args.truth, wait=args.wait,
+                      report=lambda line: print(line, file=sys.stderr, flush=True))
+        print(f"sweep: {len(cells)} runs{' and their truths' if args.truth else ''} on {workers.description}",
+              file=sys.stderr, flush=True)
+        try:
+            table = sweep.run()
+        except (KeyboardInterrupt, Interrupted) as exc:
+            how, code = ("terminated", 143) if isinstance(exc, Interrupted) else ("interrupted", 130)
+            print(f"{how}: {len(sweep.rows)} of {sweep.jobs} jobs finished, their folders complete; the rest "
+                  f"were cancelled and left no partial folder", file=sys.stderr)
+            return code
+    print(table.drop(columns=["detail"]).to_string(index=False, na_rep=""))
+    print(f"wrote {args.out / 'sweep.csv'}")
+    return 1 if sweep.failed else 0
 
 
 def _compare(args) -> int:

@@ -14,8 +14,7 @@ matplotlib's Agg renderer, the default style, a fixed size and dpi and no ``Soft
 stamp, so the same CSVs give byte-identical PNGs. matplotlib is the optional extra
 ``report``; it is imported only when a report is written. The weekly chart, the slowest,
 is drawn in a forked process (where the platform has fork and this process is not daemonic)
-while this one draws the others;
-the child dies with its parent (:mod:`sim.system.children`).
+while this one draws the others; the child dies with its parent (:mod:`sim.system.children`).
 """
 
 from __future__ import annotations
