@@ -19,6 +19,7 @@ siblings, locks) and keeps the folders that were complete.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import logging
 import os
 import re
@@ -42,6 +43,7 @@ COLUMNS = ("scenario", "seed", "job", "status", "wall_seconds", "folder", "causa
            "units", "leads", "spend_gbp", "revenue_gbp", "detail")
 DASK_EXTRA = "the dask executor needs the optional extra `dask`: pip install -c constraints.txt -e '.[dask]'"
 CONNECT_SECONDS = 10  # how long to try to reach a dask scheduler before refusing
+LOCK_RELEASE_SECONDS = 5.0  # how long a stopped worker's processes may take to let a folder's lock go
 SEED_ITEM = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
@@ -166,7 +168,19 @@ def dask_workers(workers: int | None, scheduler: str | None) -> Workers:
         if cluster is not None:
             cluster.close()
 
-    return Workers(executor, description, close, close, None if scheduler else workers)
+    def stop() -> None:
+        """Cancel what has not run; a LocalCluster's workers are killed at once (a graceful close
+        would let a running job finish); a remote cluster's running tasks finish on their workers
+        (dask cannot stop a running task), each folder landing whole."""
+        executor.shutdown(wait=False)
+        for nanny in list(cluster.workers.values()) if cluster is not None else ():
+            nanny.close_gracefully()  # the nanny must not start a new worker in its place
+            if nanny.pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(nanny.pid, signal.SIGKILL)
+        close()
+
+    return Workers(executor, description, stop, close, None if scheduler else workers)
 
 
 def start_workers(kind: str, workers: int | None, scheduler: str | None) -> Workers:
@@ -233,6 +247,7 @@ class Sweep:
     report: Callable[[str], None] = print
     rows: dict[tuple[int, str], dict] = field(default_factory=dict)   # (cell index, job) -> row
     _made: list[Path] = field(default_factory=list)                   # folders this sweep created
+    _pending: dict[cf.Future, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def jobs(self) -> int:
@@ -244,6 +259,7 @@ class Sweep:
             self._run()
         except BaseException:
             self.workers.stop()
+            self._harvest()
             self._clean()
             if self.rows:
                 self.write()
@@ -256,7 +272,7 @@ class Sweep:
             if not folder.exists():
                 folder.mkdir()
                 self._made.append(folder)
-        pending: dict[cf.Future, tuple[int, str]] = {}
+        self._pending = pending = {}
         for i, cell in enumerate(self.cells):
             pending[self.workers.executor.submit(run_job, cell.world, cell.folder, self.wait)] = (i, "run")
         for i, cell in enumerate(self.cells if self.truth else ()):
@@ -272,6 +288,14 @@ class Sweep:
                 truths[i] = (future,)
                 if (i, "run") in self.rows:
                     self._finish_truth(i, *truths.pop(i))
+
+    def _harvest(self) -> None:
+        """After the workers are stopped: record the runs that finished before they were (their
+        folders are in place) but were not yet seen."""
+        for future, (i, job) in self._pending.items():
+            if job == "run" and (i, job) not in self.rows and future.done() and not future.cancelled() \
+                    and future.exception() is None:
+                self._finish_run(i, future)
 
     def _finish_run(self, i: int, future: cf.Future) -> None:
         exc = future.exception()
@@ -335,11 +359,22 @@ class Sweep:
                 if (i, job) not in self.rows and target.parent.is_dir():
                     remove_leftovers(target)
             if (i, "run") not in self.rows and cell.folder.parent.is_dir():
-                try:
-                    with OutputLock(cell.folder, "sim sweep"):
-                        pass  # taken and released: its file goes with it
-                except OutputError:
-                    pass  # another command holds it: not ours to remove
+                _drop_lock(cell.folder)
         for folder in reversed(self._made):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+
+
+def _drop_lock(folder: Path, within: float = LOCK_RELEASE_SECONDS) -> None:
+    """Take and release the lock of ``folder`` so that its file goes, once the stopped worker's
+    processes (its chart child shares the lock until the kernel ends it) have let it go; a lock
+    still held after ``within`` seconds belongs to another command and stays."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with OutputLock(folder, "sim sweep"):
+                return
+        except OutputError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
