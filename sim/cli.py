@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="also compute each run's truth (as `sim truth`), its counterfactual runs on the same workers")
     swp.add_argument("--workers", type=_positive_int,
                      help="worker processes on this machine (default: all cores); not with --scheduler")
-    swp.add_argument("--executor", choices=("process", "dask"), default="process",
+    swp.add_argument("--executor", choices=("process", "dask"),
                      help="process: a process pool (default); dask: a dask.distributed LocalCluster of --workers "
                      "processes (needs the `dask` extra)")
     swp.add_argument("--scheduler", metavar="ADDRESS",
@@ -332,16 +332,15 @@ def _truth_into(world, out: Path, workers: int | None) -> int:
 
 
 def _sweep(args) -> int:
-    from sim.sweep import Sweep, check_sweep, parse_seeds, plan_cells, start_workers
+    from sim.sweep import Sweep, check_sweep, executor_kind, parse_seeds, plan_cells, start_workers
     from sim.system.outputs import OutputLock
 
-    if args.executor == "process" and args.scheduler:
-        raise ConfigError("--scheduler is a dask scheduler's address: give --executor dask or leave --executor out")
+    kind = executor_kind(args.executor, args.workers, args.scheduler)
     cells = plan_cells(args.scenarios, parse_seeds(args.seeds), args.overrides, args.out)
-    local = None if args.scheduler else args.workers or os.cpu_count() or 1
-    check_sweep(cells, args.out, local)
+    local = args.workers or os.cpu_count() or 1
+    check_sweep(cells, args.out, None if args.scheduler else local)
     with OutputLock(args.out, "sim sweep", args.wait):
-        workers = start_workers("dask" if args.scheduler else args.executor, args.workers, args.scheduler)
+        workers = start_workers(kind, local, args.scheduler)
         sweep = Sweep(cells, args.out, workers, truth=args.truth, wait=args.wait,
                       report=lambda line: print(line, file=sys.stderr, flush=True))
         print(f"sweep: {len(cells)} runs{' and their truths' if args.truth else ''} on {workers.description}",

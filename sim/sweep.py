@@ -183,12 +183,23 @@ def dask_workers(workers: int | None, scheduler: str | None) -> Workers:
     return Workers(executor, description, stop, close, None if scheduler else workers)
 
 
-def start_workers(kind: str, workers: int | None, scheduler: str | None) -> Workers:
-    """``kind`` "process" or "dask"; refuses (ConfigError) what cannot be started."""
+def executor_kind(executor: str | None, workers: int | None, scheduler: str | None) -> str:
+    """"process" or "dask", from the command line's --executor, --workers and --scheduler;
+    refuses (ConfigError) a combination that means nothing."""
+    if scheduler and executor == "process":
+        raise ConfigError("--scheduler is a dask scheduler's address: give --executor dask or leave --executor out")
     if scheduler and workers is not None:
         raise ConfigError("--workers sets the size of a pool on this machine; a cluster at --scheduler has its own")
-    workers = workers or os.cpu_count() or 1
-    if kind == "dask" or scheduler:
+    kind = executor or ("dask" if scheduler else "process")
+    if kind == "dask" and not dask_available():
+        raise ConfigError(DASK_EXTRA)
+    return kind
+
+
+def start_workers(kind: str, workers: int, scheduler: str | None = None) -> Workers:
+    """``kind`` "process" (a pool of ``workers``) or "dask" (of ``scheduler``'s cluster, else a
+    LocalCluster of ``workers``); refuses (ConfigError) what cannot be started."""
+    if kind == "dask":
         return dask_workers(workers, scheduler)
     return process_workers(workers)
 
