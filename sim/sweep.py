@@ -288,17 +288,15 @@ class Sweep:
             pending[self.workers.executor.submit(run_job, cell.world, cell.folder, self.wait)] = (i, "run")
         for i, cell in enumerate(self.cells if self.truth else ()):
             pending[in_thread(truth_job, cell.world, self.workers.executor)] = (i, "truth")
-        truths: dict[int, tuple] = {}
+        truths: dict[int, cf.Future] = {}  # computed, waiting for their run's folder
         for future in cf.as_completed(pending):
             i, job = pending[future]
             if job == "run":
                 self._finish_run(i, future)
-                if i in truths:
-                    self._finish_truth(i, *truths.pop(i))
             else:
-                truths[i] = (future,)
-                if (i, "run") in self.rows:
-                    self._finish_truth(i, *truths.pop(i))
+                truths[i] = future
+            if i in truths and (i, "run") in self.rows:
+                self._finish_truth(i, truths.pop(i))
 
     def _harvest(self) -> None:
         """After the workers are stopped: record the runs that finished before they were (their
@@ -323,10 +321,14 @@ class Sweep:
                    "detail": "truth/ not written: the run failed"}
         else:
             truth, wall = future.result()
-            with OutputLock(cell.folder, "sim sweep", self.wait):
-                write_truth(cell.folder, cell.world, truth)
-            row = {"status": "ok", "wall_seconds": wall, "causal_sha256": self.rows[(i, "run")].get("causal_sha256"),
-                   "detail": "media's effect on units " + f"{truth.channel['incr_units'].sum():,.0f}"}
+            try:
+                with OutputLock(cell.folder, "sim sweep", self.wait):
+                    write_truth(cell.folder, cell.world, truth)
+            except (OutputError, OSError) as exc:  # e.g. another command holds the folder: this job fails
+                row = {"status": "failed", "wall_seconds": wall, "detail": f"{type(exc).__name__}: {exc}"}
+            else:
+                row = {"status": "ok", "wall_seconds": wall, "causal_sha256": self.rows[(i, "run")]["causal_sha256"],
+                       "detail": f"units(plan) - units(all media off) = {truth.channel['incr_units'].sum():,.0f}"}
         self._record(i, "truth", row)
 
     def _record(self, i: int, job: str, row: dict) -> None:

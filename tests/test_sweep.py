@@ -104,6 +104,20 @@ def test_truth_in_a_sweep_is_what_sim_truth_writes(tmp_path):
     assert table["causal_sha256"].nunique() == 1
 
 
+@pytest.mark.slow
+def test_a_job_that_fails_is_reported_and_the_others_still_land(tmp_path, capsys):
+    """Another command holds seed 2's folder: its run fails (exit 1, named in sweep.csv), seed 1 lands."""
+    out = tmp_path / "sweep"
+    (out / "baseline").mkdir(parents=True)
+    with OutputLock(out / "baseline" / "seed-2", "sim run"):
+        assert sweep(out, "--workers", "2") == 1
+    table = pd.read_csv(out / SWEEP_FILE)
+    assert table["status"].tolist() == ["ok", "failed"]
+    assert "is in use by pid" in table.loc[1, "detail"]
+    assert "run baseline seed 2: failed" in capsys.readouterr().err
+    assert {p.name for p in (out / "baseline").iterdir()} == {"seed-1"}
+
+
 # --------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("text, seeds", [("1,2,3", [1, 2, 3]), ("1-5", [1, 2, 3, 4, 5]), ("7, 0-2", [7, 0, 1, 2]),
                                          ("42", [42])])
