@@ -1,4 +1,5 @@
-"""Command line: ``sim run``, ``sim validate`` (``python -m sim`` works too)."""
+"""Command line: ``sim run``, ``sim truth``, ``sim sweep``, ``sim compare``, ``sim validate`` and the rest
+(``python -m sim`` works too)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,41 @@ def _parser() -> argparse.ArgumentParser:
                          "scenario's output folder.")
     _world_arguments(tru)
     tru.add_argument("--workers", type=_positive_int, help="processes (default: all cores)")
+    swp = sub.add_parser("sweep", help="run scenarios x seeds (and their truths) in parallel, one folder each",
+                         description="Run every SCENARIO at every seed of --seeds and write OUT/<scenario>/seed-<n>/, "
+                         "each byte for byte the folder `sim run SCENARIO --set run.seed=n` writes (with --truth, "
+                         "its truth/ too, as `sim truth` writes it), then OUT/sweep.csv: one row per job (scenario, "
+                         "seed, job, status, wall seconds, folder, causal sha256, units, leads, spend, revenue). "
+                         "Jobs go to a process pool, or with --executor dask (the optional extra `dask`) to a dask "
+                         "LocalCluster, or with --scheduler to a dask cluster; the folders are the same bytes "
+                         "whatever the executor or the number of workers.",
+                         epilog="Before any work: every scenario is loaded and checked, the output folders must "
+                         "be writable, and --workers whole runs at once must fit in this machine's memory "
+                         "(not checked for a --scheduler cluster, whose workers are elsewhere; they write the "
+                         "folders, so OUT must be on a filesystem they share). Bad input: one message, exit 2, "
+                         "nothing written. Ctrl-C or SIGTERM stops the workers, keeps the folders already complete, "
+                         "leaves no partial one, and exits 130 / 143. Exit 1 if a job failed or a run failed "
+                         "validation; see OUT/sweep.csv. Example: "
+                         "sim sweep baseline double_tv --seeds 1-5 --out outputs/sweep --truth --workers 2")
+    swp.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="scenario names in scenarios/ or paths to .toml files (each its own folder under OUT)")
+    swp.add_argument("--seeds", required=True,
+                     help="root seeds: a list, a range or both, e.g. 1,2,3 or 1-5 or 1-3,7 (whole numbers >= 0)")
+    swp.add_argument("--out", type=Path, default=Path("outputs") / "sweep",
+                     help="sweep folder: OUT/<scenario>/seed-<n>/ and OUT/sweep.csv (default: outputs/sweep/)")
+    swp.add_argument("--truth", action="store_true",
+                     help="also compute each run's truth (as `sim truth`), its counterfactual runs on the same workers")
+    swp.add_argument("--workers", type=_positive_int,
+                     help="worker processes on this machine (default: all cores); not with --scheduler")
+    swp.add_argument("--executor", choices=("process", "dask"),
+                     help="process: a process pool (default); dask: a dask.distributed LocalCluster of --workers "
+                     "processes (needs the `dask` extra)")
+    swp.add_argument("--scheduler", metavar="ADDRESS",
+                     help="address of a dask scheduler (e.g. tcp://127.0.0.1:8786): run the jobs on its cluster "
+                     "(needs the `dask` extra; implies --executor dask)")
+    swp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a key of every scenario, as for `sim run` (repeatable; not run.seed)")
+    _wait_argument(swp, "the sweep folder or one of its run folders")
     cmp_ = sub.add_parser("compare", help="fit the baseline MMM to a run and score it against the truth",
                           description="Fit a transparent MMM to mmm/model_ready.csv of the scenario's output "
                           "folder and write recover/scorecard.{csv,md,png}, plus the weekly tables in "
@@ -128,6 +164,8 @@ def _command(args) -> int:
             return _calibrate(args)
         if args.command == "truth":
             return _truth(args)
+        if args.command == "sweep":
+            return _sweep(args)
         if args.command == "compare":
             return _compare(args)
         if args.command == "rag-score":
@@ -153,60 +191,26 @@ def _run(args) -> int:
 def _run_into(args, world, out: Path) -> int:
     from tqdm import tqdm
 
-    from sim.run import MODEL_READY, csv_bytes, derived_to_keep, export_tables, simulate, write_output
+    from sim.run import run_into
 
     with tqdm(total=world.run.days, desc=f"simulating {world.name}", unit="day", disable=args.quiet,
               file=sys.stderr) as bar:
-        log = simulate(world, bar)
-    tables, documents = export_tables(world, log)
-
-    reports = []
-
-    def finalize(tmp: Path) -> None:
-        from sim.exporters.docs import write_docs
-        from sim.validate import validate_dir, write_report
-
-        write_docs(tmp, world)
-        reports.append(validate_dir(tmp, world))
-        write_report(reports[0], tmp)
-        _charts(tmp, world)
-
-    _restore_derived(out)
-    verdicts = derived_to_keep(out, world, csv_bytes(tables[MODEL_READY]))
-    keep = tuple(name for name, verdict in verdicts.items() if verdict == "keep")
-    manifest = write_output(out, world, tables, documents, finalize, keep=keep)
-    if keep:
-        print(f"kept {', '.join(f'{k}/' for k in keep)} of the previous output: their provenance matches this run",
-              file=sys.stderr)
-    for verdict in (v for v in verdicts.values() if v != "keep"):
+        outcome = run_into(world, out, bar)
+    for note in outcome.notes:
+        print(note, file=sys.stderr)
+    if outcome.kept:
+        print(f"kept {', '.join(f'{k}/' for k in outcome.kept)} of the previous output: their provenance matches "
+              "this run", file=sys.stderr)
+    for verdict in (v for v in outcome.verdicts.values() if v != "keep"):
         print(verdict, file=sys.stderr)
+    report = outcome.report
     if not args.quiet:
-        _summary(out, manifest, tables)
-        print(f"\n{reports[0].summary()}\n{reports[0].enforcement}")
-    if not reports[0].ok:
+        _summary(out, outcome.manifest, outcome.tables)
+        print(f"\n{report.summary()}\n{report.enforcement}")
+    if not report.ok:
         print(f"validation failed: see {out / 'validation_report.md'}", file=sys.stderr)
         return 1
     return 0
-
-
-def _restore_derived(run: Path) -> None:
-    """Put back a truth/ or recover/ that a killed `sim truth` or `sim compare` left moved aside
-    (and remove their temporary siblings) before anyone judges what the folder holds."""
-    from sim.run import DERIVED
-    from sim.system.outputs import remove_leftovers
-
-    for name in DERIVED if run.is_dir() else ():
-        remove_leftovers(run / name)
-
-
-def _charts(out: Path, world) -> None:
-    """The visual report (optional extra `report`): skipped, with a note, without matplotlib."""
-    try:
-        from sim.exporters.report import write_report as write_charts
-
-        write_charts(out, seasonality=list(world.media.monthly_seasonality))
-    except ImportError as exc:
-        print(f"note: no visual report ({exc}); install the `report` extra to get it", file=sys.stderr)
 
 
 def _summary(out: Path, manifest: dict, tables: dict) -> None:
@@ -314,21 +318,43 @@ def _truth(args) -> int:
 def _truth_into(world, out: Path, workers: int | None) -> int:
     from tqdm import tqdm
 
-    from sim.system.outputs import atomic_folder
+    from sim.run import write_truth
     from sim.truth import compute_truth, run_specs
-    from sim.world.provenance import provenance, write_provenance
 
     with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
               file=sys.stderr) as bar:
         truth = compute_truth(world, progress=bar, workers=workers)
-    out.parent.mkdir(exist_ok=True)
-    with atomic_folder(out) as tmp:  # the previous truth/ stays whole until the new one is
-        truth.write(tmp)
-        write_provenance(tmp, provenance(world))
+    write_truth(out.parent, world, truth)
     print(f"wrote {out}/")
     print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]
           .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     return 0
+
+
+def _sweep(args) -> int:
+    from sim.sweep import Sweep, check_sweep, executor_kind, parse_seeds, plan_cells, start_workers
+    from sim.system.outputs import OutputLock
+
+    kind = executor_kind(args.executor, args.workers, args.scheduler)
+    cells = plan_cells(args.scenarios, parse_seeds(args.seeds), args.overrides, args.out)
+    local = args.workers or os.cpu_count() or 1
+    check_sweep(cells, args.out, None if args.scheduler else local)
+    with OutputLock(args.out, "sim sweep", args.wait):
+        workers = start_workers(kind, local, args.scheduler)
+        sweep = Sweep(cells, args.out, workers, truth=args.truth, wait=args.wait,
+                      report=lambda line: print(line, file=sys.stderr, flush=True))
+        print(f"sweep: {len(cells)} runs{' and their truths' if args.truth else ''} on {workers.description}",
+              file=sys.stderr, flush=True)
+        try:
+            table = sweep.run()
+        except (KeyboardInterrupt, Interrupted) as exc:
+            how, code = ("terminated", 143) if isinstance(exc, Interrupted) else ("interrupted", 130)
+            print(f"{how}: {len(sweep.rows)} of {sweep.jobs} jobs finished, their folders complete; the rest "
+                  f"were cancelled and left no partial folder", file=sys.stderr)
+            return code
+    print(table.drop(columns=["detail"]).to_string(index=False, na_rep=""))
+    print(f"wrote {args.out / 'sweep.csv'}")
+    return 1 if sweep.failed else 0
 
 
 def _compare(args) -> int:
@@ -343,11 +369,11 @@ def _compare(args) -> int:
 def _compare_in(args, world, run: Path) -> int:
     from sim.exporters.formats import write_all
     from sim.recover import recover_run
-    from sim.run import model_ready_sha256, run_causal_hash, run_world
+    from sim.run import model_ready_sha256, restore_derived, run_causal_hash, run_world
     from sim.system.outputs import atomic_folder
     from sim.world.provenance import read_provenance, write_provenance
 
-    _restore_derived(run)
+    restore_derived(run)
     for need in (run / "mmm" / "model_ready.csv", run / "truth" / "channel_truth.csv"):
         if not need.exists():
             print(f"error: {need} is missing; run `sim run {world.name}` and `sim truth {world.name}` first",

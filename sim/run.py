@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,20 +25,95 @@ from sim.engine.log import EventLog
 from sim.engine.model import LaunchModel, UniformPrefetch
 from sim.exporters import export_tables
 from sim.schemas import columns
-from sim.system.outputs import atomic_folder, check_writable
+from sim.system.outputs import atomic_folder, check_writable, remove_leftovers
+from sim.truth import Truth
 from sim.world.config import ConfigError, World, config_hash, validation_context
-from sim.world.provenance import causal_hash, file_sha256, read_provenance
+from sim.world.provenance import causal_hash, file_sha256, provenance, read_provenance, write_provenance
 from sim.world.streams import Streams
 
 SCENARIO_FILE = "scenario.json"  # the resolved scenario that produced the folder
 MODEL_READY = "mmm/model_ready.csv"
 DERIVED = ("truth", "recover")  # folders computed from a run by `sim truth` and `sim compare`
 
-__all__ = ["check_memory", "csv_bytes", "export_tables", "memory_estimate", "simulate", "write_output"]
+__all__ = ["RunOutcome", "check_memory", "csv_bytes", "export_tables", "memory_estimate", "run_into", "simulate",
+           "write_output", "write_truth"]
 
 
 def simulate(world: World, progress=None, interventions=None) -> EventLog:
     return LaunchModel(world, interventions).run(progress)
+
+
+@dataclass
+class RunOutcome:
+    """What :func:`run_into` wrote: the manifest, the validation report, the exported tables, what
+    became of the previous output's derived folders (``derived_to_keep``'s verdicts) and notes
+    (e.g. why there is no visual report)."""
+
+    manifest: dict
+    report: Any
+    tables: dict[str, pd.DataFrame]
+    verdicts: dict[str, str]
+    notes: list[str]
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        return tuple(name for name, verdict in self.verdicts.items() if verdict == "keep")
+
+
+def run_into(world: World, out: Path, progress=None) -> RunOutcome:
+    """The whole of ``sim run``: simulate ``world``, export every view of it, write the docs, the
+    validation report and the charts, and swap the folder into place at ``out`` (carrying the
+    previous ``truth/`` and ``recover/`` when their provenance still matches). The caller holds
+    the folder's lock."""
+    from sim.exporters.docs import write_docs
+    from sim.validate import validate_dir, write_report
+
+    log = simulate(world, progress)
+    tables, documents = export_tables(world, log)
+    reports, notes = [], []
+
+    def finalize(tmp: Path) -> None:
+        write_docs(tmp, world)
+        reports.append(validate_dir(tmp, world))
+        write_report(reports[0], tmp)
+        note = _charts(tmp, world)
+        if note:
+            notes.append(note)
+
+    restore_derived(out)
+    verdicts = derived_to_keep(out, world, csv_bytes(tables[MODEL_READY]))
+    keep = tuple(name for name, verdict in verdicts.items() if verdict == "keep")
+    manifest = write_output(out, world, tables, documents, finalize, keep=keep)
+    return RunOutcome(manifest, reports[0], tables, verdicts, notes)
+
+
+def _charts(out: Path, world: World) -> str | None:
+    """The visual report (optional extra `report`); without matplotlib, the note that says so."""
+    try:
+        from sim.exporters.report import write_report as write_charts
+
+        write_charts(out, seasonality=list(world.media.monthly_seasonality))
+    except ImportError as exc:
+        return f"note: no visual report ({exc}); install the `report` extra to get it"
+    return None
+
+
+def restore_derived(run: Path) -> None:
+    """Put back a truth/ or recover/ that a killed `sim truth` or `sim compare` left moved aside
+    (and remove their temporary siblings) before anyone judges what the folder holds."""
+    for name in DERIVED if Path(run).is_dir() else ():
+        remove_leftovers(Path(run) / name)
+
+
+def write_truth(run: Path, world: World, truth: Truth) -> Path:
+    """Write ``run/truth/`` (the tables and their provenance) atomically; the previous truth/
+    stays whole until the new one is. The caller holds the run folder's lock."""
+    out = Path(run) / "truth"
+    out.parent.mkdir(exist_ok=True)
+    with atomic_folder(out) as tmp:
+        truth.write(tmp)
+        write_provenance(tmp, provenance(world))
+    return out
 
 
 def _ordered(path: str, df: pd.DataFrame) -> pd.DataFrame:

@@ -244,3 +244,21 @@ def test_a_child_whose_parent_is_already_gone_ends_at_once():
     code = "from sim.system.children import child_of; import time; child_of(1); time.sleep(60)"
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     assert r.returncode == ORPHAN_EXIT
+
+
+def test_pool_workers_outlive_the_thread_that_first_submits_to_them():
+    """PR_SET_PDEATHSIG ties a child to the thread that started it: a spawn pool started lazily by a
+    short-lived thread's submit (the threads of `sim sweep --truth` submit counterfactual runs) would
+    lose that worker when the thread ends, and break. process_pool starts every worker itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim.system.children import process_pool
+
+    def submit_and_end(pool):
+        pool.submit(time.sleep, 0.0).result(timeout=60)  # a worker has started (and asked to die with us)
+        return pool.submit(time.sleep, 1.0)               # ... and this thread ends before the work does
+
+    with process_pool(2, "spawn") as pool:
+        with ThreadPoolExecutor(1) as thread:
+            late = thread.submit(submit_and_end, pool).result()
+        assert late.result(timeout=60) is None

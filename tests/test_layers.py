@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"sim.exporters", "sim.truth"},
     {"sim.validate", "sim.recover", "sim.rag"},
     {"sim.run", "sim.calibrate", "sim.diagnostics"},
+    {"sim.sweep"},  # many runs of sim.run at once: it imports sim.run, so it sits just above it
     {"sim.cli"},
     {"sim.__main__"},
 ]

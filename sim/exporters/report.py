@@ -13,8 +13,8 @@ The report is a view: it reads files, never the simulation. Charts are drawn wit
 matplotlib's Agg renderer, the default style, a fixed size and dpi and no ``Software``
 stamp, so the same CSVs give byte-identical PNGs. matplotlib is the optional extra
 ``report``; it is imported only when a report is written. The weekly chart, the slowest,
-is drawn in a forked process (where the platform has fork) while this one draws the others;
-the child dies with its parent (:mod:`sim.system.children`).
+is drawn in a forked process (where the platform has fork and this process is not daemonic)
+while this one draws the others; the child dies with its parent (:mod:`sim.system.children`).
 """
 
 from __future__ import annotations
@@ -305,9 +305,10 @@ def _draw(plot: Callable[..., None], data: Any, path: Path) -> None:
 
 
 def _draw_all(charts: list[tuple[Callable[..., None], Any, Path]]) -> None:
-    """Draw the charts; the first (the slowest) in a forked process, where the platform can fork,
-    while this process draws the rest: drawing is pure Python, so a second core halves the wait."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """Draw the charts; the first (the slowest) in a forked process, where the platform can fork
+    and this process may have children (a daemonic one, e.g. a dask worker, may not), while this
+    process draws the rest: drawing is pure Python, so a second core halves the wait."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         for chart in charts:
             _draw(*chart)
         return

@@ -68,9 +68,21 @@ def process_pool(workers: int | None, start_method: str) -> cf.ProcessPoolExecut
     """A process pool of ``workers`` (default: all cores) whose workers die with this process.
 
     ``start_method`` is explicit ("spawn", "fork", ...): mesa 3.3 sets the default to "spawn"
-    on import, and a caller should not depend on what was imported before it."""
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(start_method),
+    on import, and a caller should not depend on what was imported before it.
+
+    Every worker is started here, on the calling thread (make the pool on the main thread):
+    PR_SET_PDEATHSIG ties a child to the thread that started it, and a "spawn" pool left to start
+    its workers on demand starts them on whichever thread submits, so a worker started by a
+    short-lived thread (those of ``sim sweep --truth``) would be killed when that thread ended,
+    breaking the pool. Each submit starts a worker unless one is idle, so a few no-op tasks do it."""
+    workers = workers or os.cpu_count() or 1
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(start_method),
                                   initializer=child_of, initargs=(os.getpid(),))
+    for _ in range(4 * workers):  # a submit that finds an idle worker starts none; 4x is ample
+        if len(getattr(pool, "_processes", None) or {}) >= workers:
+            break
+        pool.submit(int)
+    return pool
 
 
 def stop_pool(executor: cf.Executor) -> None:
