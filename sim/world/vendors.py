@@ -60,7 +60,8 @@ class CommitmentLine(Terms):
     channel: Literal["tv", "ooh"] = Field(description="media channel whose budget the line is part of")
     owners: list[str] = Field(min_length=1, description="values of the channel's owner column (broadcaster / vendor)")
     amount_gbp: Money = Field(description="commitment over the whole term, at the reference budget")
-    in_year_share: Prob = Field(description="share of the commitment scheduled inside the simulated year")
+    in_year_share: Prob = Field(description="share of the commitment scheduled in the first calendar year of "
+                                            "the first term (its Year-One Period: the launch year)")
     notice_weeks: int = Field(ge=0, description="cancellation notice for bookings on this line")
 
 

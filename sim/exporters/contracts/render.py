@@ -4,6 +4,10 @@ Each contract has its own template (``sim/contracts/documents``): its own clause
 terms, numbering style and schedules. A template names its clauses and cites them by name;
 :mod:`sim.exporters.contracts.numbering` numbers them and resolves the citations, including an addendum's
 citations of its parent agreement. Values come from :mod:`sim.exporters.contracts.fields`.
+
+Each term of a contract (:func:`sim.world.vendors.contract_terms`) is a document: a renewal is the
+same template filled with the renewal's reference, dates and commitments, opened by a paragraph
+naming the agreement it renews; an addendum's renewal cites its parent's term in force at its start.
 """
 
 from __future__ import annotations
