@@ -10,12 +10,22 @@ Commitments are written for a reference channel budget (``reference_budget_gbp``
 with another budget scales them by ``budget / reference``, so a "double TV" world has TV
 contracts that commit twice the money.
 
+A contract as declared is its first term. When the horizon runs past a term's end, the contract
+renews for successive terms of the same length until the horizon is covered (:func:`contract_terms`,
+the one home of the rule): renewal ``n`` starts ``n x term_months`` after the first term, is signed
+as many days before its start as the first term was, carries the reference ``<reference>-R<n>``
+and its own document ``<file stem>_Renewal_<n>.md``, and keeps every rate, service level and
+notice period of the contract (the media simulation prices by them on every day). Only its dates
+and its commitments change (the commitments of a renewal follow the channel's plan for the term:
+``sim.exporters.contracts.measure``).
+
 This module must not import :mod:`sim.world.config` (the World imports it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import pandas as pd
@@ -50,7 +60,8 @@ class CommitmentLine(Terms):
     channel: Literal["tv", "ooh"] = Field(description="media channel whose budget the line is part of")
     owners: list[str] = Field(min_length=1, description="values of the channel's owner column (broadcaster / vendor)")
     amount_gbp: Money = Field(description="commitment over the whole term, at the reference budget")
-    in_year_share: Prob = Field(description="share of the commitment scheduled inside the simulated year")
+    in_year_share: Prob = Field(description="share of the commitment scheduled in the first calendar year of "
+                                            "the first term (its Year-One Period: the launch year)")
     notice_weeks: int = Field(ge=0, description="cancellation notice for bookings on this line")
 
 
@@ -123,7 +134,7 @@ class Contract(Terms):
     @property
     def end(self) -> dt.date:
         """Last day of the term."""
-        return (pd.Timestamp(self.start) + pd.DateOffset(months=self.term_months) - pd.Timedelta(days=1)).date()
+        return months_after(self.start, self.term_months) - dt.timedelta(days=1)
 
 
 class AirtimeContract(Contract):
@@ -268,6 +279,81 @@ class VendorsConfig(Terms):
             for line in contract.commitments.values():
                 totals[line.channel] = totals.get(line.channel, 0.0) + line.amount_gbp * line.in_year_share
         return {ch: totals.get(ch, 0.0) / ref for ch, ref in self.reference_budget_gbp.items() if ch in totals}
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The date ``months`` calendar months after ``day``."""
+    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+
+
+@dataclass(frozen=True)
+class ContractTerm:
+    """One term of a contract: the first (``number`` 0, the contract as declared) or a renewal."""
+
+    key: str
+    contract: Contract
+    number: int
+
+    @property
+    def start(self) -> dt.date:
+        return months_after(self.contract.start, self.number * self.contract.term_months)
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the term."""
+        return months_after(self.contract.start, (self.number + 1) * self.contract.term_months) - dt.timedelta(days=1)
+
+    @property
+    def signed(self) -> dt.date:
+        """A renewal is signed as many days before its start as the first term was."""
+        return self.start - (self.contract.start - self.contract.signed)
+
+    @property
+    def renewal(self) -> bool:
+        return self.number > 0
+
+    @property
+    def reference(self) -> str:
+        return f"{self.contract.reference}-R{self.number}" if self.renewal else self.contract.reference
+
+    @property
+    def file(self) -> str:
+        stem = self.contract.file.removesuffix(".md")
+        return f"{stem}_Renewal_{self.number}.md" if self.renewal else self.contract.file
+
+    def window(self, run_start: dt.date, run_end: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The part of the term inside the horizon (None if they do not meet)."""
+        a, b = max(self.start, run_start), min(self.end, run_end)
+        return (a, b) if a <= b else None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def contract_terms(vendors: VendorsConfig, key: str, run_end: dt.date) -> list[ContractTerm]:
+    """The terms of a contract up to a horizon ending ``run_end``: the first term, then a renewal
+    of the same length while the last term ends before ``run_end``."""
+    contract = vendors.contracts()[key]
+    terms = [ContractTerm(key, contract, 0)]
+    while terms[-1].end < run_end:
+        terms.append(ContractTerm(key, contract, len(terms)))
+    return terms
+
+
+def all_terms(vendors: VendorsConfig, run_end: dt.date) -> dict[str, list[ContractTerm]]:
+    """Every contract's terms, in document order."""
+    return {key: contract_terms(vendors, key, run_end) for key in CONTRACT_KEYS}
+
+
+def coverage(terms: list[ContractTerm], run_start: dt.date, run_end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days of the horizon the terms cover (they are contiguous), or None."""
+    a, b = max(terms[0].start, run_start), min(terms[-1].end, run_end)
+    return (a, b) if a <= b else None
+
+
+def term_on(terms: list[ContractTerm], day: dt.date) -> ContractTerm:
+    """The term in force on ``day`` (the first term for a day before it, the last after the last)."""
+    return next((t for t in terms if t.covers(day)), terms[0] if day < terms[0].start else terms[-1])
 
 
 CONTRACT_KEYS = ("itv", "sky", "sky_bvod", "channel4", "jcdecaux", "clear_channel", "agency")

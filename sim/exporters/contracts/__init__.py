@@ -4,9 +4,10 @@ The terms themselves (scenario data, prices, incidents) live in :mod:`sim.world.
 :mod:`sim.world.prices`, because the media simulation buys by them; this package only writes:
 
 - :func:`contract_documents` writes ``raw/contracts/*.md`` from the terms and the year's media data,
+  one document per contract term (the first and its renewals, :func:`sim.world.vendors.contract_terms`),
   with the spans of the facts each states (:func:`render_contracts`: the texts alone);
 - :func:`sla_tracking` builds ``raw/sla_tracking.csv`` by measuring delivery in the media data;
-- :func:`commitment_reconciliation` checks each commitment against the spend delivered in its term.
+- :func:`commitment_reconciliation` checks each commitment of each term against the spend delivered in it.
 """
 
 from sim.exporters.contracts.measure import commitment_reconciliation

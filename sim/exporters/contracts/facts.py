@@ -1,4 +1,4 @@
-"""What a contract document is written from: the terms of one contract in one world, and the data."""
+"""What a contract document is written from: one term of one contract in one world, and the data."""
 
 from __future__ import annotations
 
@@ -8,19 +8,25 @@ from typing import Any
 
 import pandas as pd
 
-from sim.exporters.contracts.measure import term_window
-from sim.world.vendors import Contract, VendorsConfig
+from sim.world.vendors import Contract, ContractTerm, VendorsConfig
 
 
 @dataclass(frozen=True)
 class Facts:
-    """One contract in one world: its terms, its commitment reconciliation and the media tables."""
+    """One term of a contract in one world: its terms, its commitment reconciliation and the media tables."""
 
     world: Any
-    key: str
-    contract: Contract
+    term: ContractTerm
     reconciliation: pd.DataFrame
     media: dict[str, pd.DataFrame]
+
+    @property
+    def key(self) -> str:
+        return self.term.key
+
+    @property
+    def contract(self) -> Contract:
+        return self.term.contract
 
     @property
     def vendors(self) -> VendorsConfig:
@@ -28,9 +34,10 @@ class Facts:
 
     @property
     def commitments(self) -> pd.DataFrame:
-        """This contract's rows of the commitment reconciliation."""
-        return self.reconciliation[self.reconciliation["contract"] == self.key]
+        """This term's rows of the commitment reconciliation."""
+        rec = self.reconciliation
+        return rec[(rec["contract"] == self.key) & (rec["term"] == self.term.number)]
 
     @property
     def window(self) -> tuple[dt.date, dt.date] | None:
-        return term_window(self.contract, self.world.run.start, self.world.run.end)
+        return self.term.window(self.world.run.start, self.world.run.end)

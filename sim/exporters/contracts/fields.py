@@ -7,13 +7,13 @@ media tables, through :mod:`sim.exporters.contracts.measure` and :mod:`sim.expor
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from sim.exporters.contracts.facts import Facts
-from sim.exporters.contracts.schedules import (
-    billings_table,
-    report_calendar,
-)
+from sim.exporters.contracts.measure import term_commitment
+from sim.exporters.contracts.schedules import billings_table, calendar_years, report_calendar, year_plan
 from sim.exporters.contracts.text import bullets, listing, long_date, md_table, money, number, pct, roman_list, times
 from sim.exporters.spans import Figure
 from sim.world.vendors import (
@@ -24,6 +24,8 @@ from sim.world.vendors import (
     DoohContract,
     OohContract,
     PartnershipContract,
+    contract_terms,
+    term_on,
 )
 
 
@@ -38,15 +40,31 @@ def as_percent(source: dict) -> dict:
 
 
 def scaled_commitment(f: Facts, line: str) -> dict:
-    """A commitment line at the world's channel budget: amount x budget / reference budget."""
-    channel = f.contract.commitments[line].channel
-    return {"op": "mul", "args": [cfg("vendors", f.key, "commitments", line, "amount_gbp"),
-                                  {"op": "div", "args": [cfg("media", "channels", channel, "budget_gbp"),
-                                                         cfg("vendors", "reference_budget_gbp", channel)]}]}
+    """A commitment line in the document's term (:func:`term_commitment`), as a derivation."""
+    return term_commitment(f.world, f.term, line)[1]
 
 
 def term_end(f: Facts) -> dict:
-    return {"op": "term_end", "args": [cfg("vendors", f.key, "start"), cfg("vendors", f.key, "term_months")]}
+    return {"op": "term_end", "args": [cfg("vendors", f.key, "start"), _months(f, f.term.number + 1)]}
+
+
+def term_start(f: Facts) -> dict:
+    if not f.term.renewal:
+        return cfg("vendors", f.key, "start")
+    return {"op": "add_days", "args": [{"op": "term_end", "args": [cfg("vendors", f.key, "start"),
+                                                                   _months(f, f.term.number)]}, {"const": 1}]}
+
+
+def term_signed(f: Facts) -> dict:
+    if not f.term.renewal:
+        return cfg("vendors", f.key, "signed")
+    lead = {"op": "days_between", "args": [cfg("vendors", f.key, "start"), cfg("vendors", f.key, "signed")]}
+    return {"op": "add_days", "args": [term_start(f), lead]}
+
+
+def _months(f: Facts, terms: int) -> dict:
+    months = cfg("vendors", f.key, "term_months")
+    return months if terms == 1 else {"op": "mul", "args": [months, {"const": terms}]}
 
 
 def as_percent_of(amount: dict, share: dict) -> dict:
@@ -63,6 +81,15 @@ def share(f: Facts, attr: str, ask: str) -> Figure:
     return pct(getattr(f.contract, attr), ask=ask, source=as_percent(cfg("vendors", f.key, attr)))
 
 
+PHASING = {
+    "itv": ("a launch-weighted phasing", "a phasing on the approved media plan"),
+    "sky": ("reflecting the launch campaign", "following the approved media plan"),
+    "channel4": ("around the launch", "on the approved media plan"),
+}
+"""How a contract's phasing clause explains the share scheduled in its Year-One Period: the first
+term around the launch, a renewal on the plan (its phasing is the plan's, :func:`term_commitment`)."""
+
+
 SLA_ASK = {
     "grp_delivery": "the minimum share of Booked GRPs that must be delivered in a month",
     "site_availability": "the minimum share of contracted sites that must be live",
@@ -75,21 +102,21 @@ SLA_ASK = {
 
 # --------------------------------------------------------------------------- common to every contract
 def common_fields(f: Facts) -> dict[str, str]:
-    c, v, w = f.contract, f.vendors, f.world
-    year = w.run.start.year
-    k = f.key
+    c, v, w, t = f.contract, f.vendors, f.world, f.term
+    year = t.start.year
     out = {
-        "reference": c.reference, "title": c.title, "vendor_legal": c.vendor.legal_name, "vendor": c.vendor.name,
+        "reference": t.reference, "title": c.title, "vendor_legal": c.vendor.legal_name, "vendor": c.vendor.name,
         "client_legal": v.client.legal_name, "client": v.client.name, "trading_as": v.trading_as,
-        "signed": long_date(c.signed, ask="the date it was signed", source=cfg("vendors", k, "signed")),
-        "start": long_date(c.start, ask="the first day of its term", source=cfg("vendors", k, "start")),
-        "end": long_date(c.end, ask="the last day of its term", source=term_end(f)),
+        "signed": long_date(t.signed, ask="the date it was signed", source=term_signed(f)),
+        "start": long_date(t.start, ask="the first day of its term", source=term_start(f)),
+        "end": long_date(t.end, ask="the last day of its term", source=term_end(f)),
         "term_months": term(f, "term_months", "months", "the length of its term in months"),
         "payment_days": term(f, "payment_days", "days", "the number of days within which an invoice must be paid"),
         "audit_notice_days": term(f, "audit_notice_days", "days", "the written notice required before an audit"),
         "liability_cap": share(f, "liability_cap_share", "the cap on liability, as a share of the charges"),
-        "year": str(year), "next_year": str(year + 1), "year_end": long_date(w.run.end),
+        "year": str(year), "next_year": str(year + 1), "year_end": long_date(dt.date(year, 12, 31)),
         "brand_safety": bullets(c.brand_safety_exclusions),
+        "phasing": PHASING.get(f.key, ("", ""))[t.renewal],
         "models": listing([m.replace("_", " ") for m in w.models]),
         "uk_launch": long_date(w.markets[v.market].launch_date),
         "tolerance": pct(v.commitment_tolerance, ask="the tolerance between spend delivered and spend scheduled",
@@ -117,11 +144,10 @@ def _sla_value(measure: str, target: float) -> Figure:
 def _commitment_fields(f: Facts) -> dict[str, str]:
     rows = f.commitments
     out: dict[str, str] = {}
-    year = f.world.run.start.year
+    year = f.term.start.year
     for r in rows.itertuples():
         line = f.contract.commitments[r.line]
-        commit = scaled_commitment(f, r.line)
-        share = cfg("vendors", f.key, "commitments", r.line, "in_year_share")
+        _, commit, _, share = term_commitment(f.world, f.term, r.line)
         out |= {
             f"commit_{r.line}": money(r.commitment_gbp, ask=f"the term commitment for {line.label}", source=commit),
             f"notice_{r.line}": number(line.notice_weeks, "weeks",
@@ -188,11 +214,11 @@ def airtime_fields(f: Facts) -> dict[str, str]:
 
 def bvod_fields(f: Facts) -> dict[str, str]:
     c: BvodAddendum = f.contract  # type: ignore[assignment]
-    parent = f.vendors.contracts()[c.parent]
+    parent = term_on(contract_terms(f.vendors, c.parent, f.world.run.end), f.term.start)
     owners = [o for m in c.sla.values() for o in m.owners]
     rec = f.reconciliation
     covers = rec["owners"].str.split(", ").map(lambda o: bool(set(o) & set(owners)))
-    line = rec[(rec["contract"] == c.parent) & covers]
+    line = rec[(rec["contract"] == c.parent) & (rec["term"] == parent.number) & covers]
     return {
         "parent_commitment": money(line["commitment_gbp"].sum()),
         "parent_scheduled": money(line["scheduled_in_year_gbp"].sum()),
@@ -209,7 +235,7 @@ def bvod_fields(f: Facts) -> dict[str, str]:
                                        ask="the time after a flight within which the Campaign Report is due",
                                        source=cfg("vendors", f.key, "report_business_days")),
         "parent_reference": parent.reference,
-        "parent_title": parent.title, "parent_signed": long_date(parent.signed),
+        "parent_title": parent.contract.title, "parent_signed": long_date(parent.signed),
     }
 
 
@@ -259,9 +285,9 @@ AGENCY_KPI_LABELS = {
 
 def agency_fields(f: Facts) -> dict[str, str]:
     c: AgencyTerms = f.contract  # type: ignore[assignment]
-    channels = f.world.media.channels
-    billings = sum(ch.budget_gbp for ch in channels.values())
-    planned = {"op": "add", "args": [cfg("media", "channels", name, "budget_gbp") for name in channels]}
+    plans = [year_plan(f, name) for name in f.world.media.channels]
+    billings = sum(value for value, _ in plans)
+    planned = {"op": "add", "args": [source for _, source in plans]}
     commission = as_percent_of(planned, cfg("vendors", f.key, "commission_media"))
     targets = {k: ("within " if m.measure in CEILING_MEASURES else "at least ") + _sla_value(m.measure, m.target)
                for k, m in c.sla.items()}
@@ -283,13 +309,14 @@ def agency_fields(f: Facts) -> dict[str, str]:
         "audit_lookback": term(f, "audit_lookback_years", "years", "how many past years an audit may cover"),
         "exchanges": bullets(c.approved_exchanges), "report_low": str(c.report_business_days[0]),
         "report_high": str(c.report_business_days[1]),
-        "billings": money(billings, ask=f"the planned Media Cost for {f.world.run.start.year}", source=planned),
+        "billings": money(billings, ask=f"the planned Media Cost for {f.term.start.year}", source=planned),
         "commission_estimate": money(billings * c.commission_media, ask="the estimated media commission on the plan",
                                      source=commission),
         "bonus_cap_estimate": money(billings * c.commission_media * c.kpi_bonus_max,
                                     ask="the largest performance bonus on the plan",
                                     source=as_percent_of(commission, cfg("vendors", f.key, "kpi_bonus_max"))),
         "billings_table": billings_table(f), "report_calendar": report_calendar(f),
+        "calendar_years": calendar_years(f),
         "vendor_names": listing(list(dict.fromkeys(
             other.vendor.name for other in f.vendors.contracts().values() if other is not c))),
     }

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.plan import year_budgets
 from sim.world.prices import commitment_scale, deal_cpp, site_rate
-from sim.world.vendors import CHANNEL_OWNER_COLUMN, Contract, VendorsConfig
+from sim.world.vendors import CHANNEL_OWNER_COLUMN, ContractTerm, VendorsConfig, all_terms
 
 TV_WEEK_DAYS = 7
 CHANNEL_TABLE = {"tv": "tv_performance", "ooh": "ooh_performance", "dv360": "dv360"}
@@ -89,10 +90,9 @@ def dv360_days(dv: pd.DataFrame, markets: list[str], window: tuple[dt.date, dt.d
     return out
 
 
-def term_window(contract: Contract, run_start: dt.date, run_end: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The part of the contract term inside the simulated year (None if they do not meet)."""
-    a, b = max(contract.start, run_start), min(contract.end, run_end)
-    return (a, b) if a <= b else None
+def first_year(term: ContractTerm) -> tuple[dt.date, dt.date]:
+    """The term's Year-One Period: from its first day to the end of that calendar year (or the term)."""
+    return term.start, min(term.end, dt.date(term.start.year, 12, 31))
 
 
 def owner_rows(media: dict[str, pd.DataFrame], channel: str, owners: list[str],
@@ -118,35 +118,112 @@ def channel_budget(world: Any, channel: str) -> float:
     return float(ch.budget_gbp) if ch is not None else 0.0
 
 
-def commitment_reconciliation(world: Any, media: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Each commitment line: term, scaled commitment, share scheduled in the year and what was delivered.
+def planned_budget(world: Any, channel: str, start: dt.date, end: dt.date) -> tuple[float, dict]:
+    """The channel's planned money over ``start .. end`` and how to recompute it from the scenario.
 
-    ``delivered_in_term_gbp`` is the owners' spend inside the term and the simulated year;
-    ``within_tolerance`` says whether it agrees with the scheduled share within
-    ``vendors.commitment_tolerance`` (decision 8: the year delivers its part of each term).
+    Each calendar year's budget (:func:`sim.engine.plan.year_budgets`: ``budget_gbp_by_year`` of
+    the year, else ``budget_gbp``; a year past the horizon by the same rule) counts pro rata to
+    the year's days in the window.
+    """
+    ch = world.media.channels.get(channel)
+    if ch is None:
+        return 0.0, {"const": 0.0}
+    run = world.run.model_copy(update={"start": dt.date(start.year, 1, 1), "end": dt.date(end.year, 12, 31)})
+    annual = year_budgets(world.model_copy(update={"run": run}), channel)
+    value, parts = 0.0, []
+    for year, budget in annual.items():
+        days = (min(end, dt.date(year, 12, 31)) - max(start, dt.date(year, 1, 1))).days + 1
+        year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        key = f"budget_gbp_by_year.{year}" if year in ch.budget_gbp_by_year else "budget_gbp"
+        source = {"config": f"media.channels.{channel}.{key}"}
+        value += budget * days / year_days
+        parts.append(source if days == year_days else {"op": "mul", "args": [source, {"const": days / year_days}]})
+    return value, parts[0] if len(parts) == 1 else {"op": "add", "args": parts}
+
+
+def line_weight(vendors: VendorsConfig, key: str, line: str) -> tuple[float, dict]:
+    """A line's share of its channel's commitments scheduled in the first year (amount x
+    in_year_share over the channel's total: the owner shares the media plan follows), and its source."""
+    channel = vendors.contracts()[key].commitments[line].channel
+    parts = {(k, name): c for k, contract in vendors.contracts().items()
+             for name, c in contract.commitments.items() if c.channel == channel}
+
+    def scheduled(k: str, name: str) -> dict:
+        base = f"vendors.{k}.commitments.{name}"
+        return {"op": "mul", "args": [{"config": f"{base}.amount_gbp"}, {"config": f"{base}.in_year_share"}]}
+
+    total = sum(c.amount_gbp * c.in_year_share for c in parts.values())
+    mine = parts[(key, line)]
+    return (mine.amount_gbp * mine.in_year_share / total,
+            {"op": "div", "args": [scheduled(key, line), {"op": "add", "args": [scheduled(*k) for k in parts]}]})
+
+
+def term_commitment(world: Any, term: ContractTerm, line: str) -> tuple[float, dict, float, dict]:
+    """A commitment line in one term: (commitment, its source, share scheduled in the Year-One
+    Period, its source).
+
+    The first term commits what the scenario declares, scaled to the channel budget
+    (``amount x budget / reference``), with its declared ``in_year_share``. A renewal commits to
+    each line its share of the channel's first-year commitments (:func:`line_weight`) of the
+    channel's planned budget over the renewal term (:func:`planned_budget`), so the renewal's
+    commitments add up to the channel's plan for the term, and schedules in its Year-One Period
+    that period's part of the plan.
+    """
+    vendors: VendorsConfig = world.vendors
+    c = term.contract.commitments[line]
+    base = f"vendors.{term.key}.commitments.{line}"
+    if not term.renewal:
+        scale = commitment_scale(vendors, c.channel, channel_budget(world, c.channel))
+        budget = {"op": "div", "args": [{"config": f"media.channels.{c.channel}.budget_gbp"},
+                                        {"config": f"vendors.reference_budget_gbp.{c.channel}"}]}
+        source = {"op": "mul", "args": [{"config": f"{base}.amount_gbp"}, budget]}
+        return c.amount_gbp * scale, source, c.in_year_share, {"config": f"{base}.in_year_share"}
+    weight, weight_source = line_weight(vendors, term.key, line)
+    plan, plan_source = planned_budget(world, c.channel, term.start, term.end)
+    year_plan, year_source = planned_budget(world, c.channel, *first_year(term))
+    share = year_plan / plan if plan > 0 else 0.0
+    return (weight * plan, {"op": "mul", "args": [weight_source, plan_source]}, share,
+            {"op": "div", "args": [year_source, plan_source]} if plan > 0 else {"const": 0.0})
+
+
+def commitment_reconciliation(world: Any, media: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each commitment line of each term: dates, commitment, share scheduled in the term's Year-One
+    Period and what was delivered.
+
+    ``delivered_in_term_gbp`` is the owners' spend inside the term's Year-One Period and the
+    horizon (in a one-year run: inside the term and the simulated year); ``within_tolerance``
+    says whether it agrees with the scheduled share within ``vendors.commitment_tolerance``
+    (decision 8: the year delivers its part of each term), which is the review the contracts'
+    phasing clauses describe. ``delivered_whole_term_gbp`` is the spend in the whole term inside
+    the horizon.
     """
     vendors: VendorsConfig = world.vendors
     run_start, run_end = world.run.start, world.run.end
     records = []
-    for key, contract in vendors.contracts().items():
-        for name, line in contract.commitments.items():
-            scale = commitment_scale(vendors, line.channel, channel_budget(world, line.channel))
-            committed = line.amount_gbp * scale
-            scheduled = committed * line.in_year_share
-            window = term_window(contract, run_start, run_end)
-            in_term = float(owner_rows(media, line.channel, line.owners, window)["spend"].sum())
-            pre_term = float(owner_rows(media, line.channel, line.owners,
-                                        (run_start, contract.start - dt.timedelta(days=1)))["spend"].sum())
-            ratio = in_term / scheduled if scheduled > 0 else np.nan
-            records.append({
-                "contract": key, "line": name, "label": line.label, "channel": line.channel,
-                "owners": ", ".join(line.owners), "term_start": contract.start, "term_end": contract.end,
-                "commitment_gbp": committed, "in_year_share": line.in_year_share,
-                "scheduled_in_year_gbp": scheduled, "delivered_in_term_gbp": in_term,
-                "delivered_pre_term_gbp": pre_term, "remaining_after_year_gbp": max(committed - in_term, 0.0),
-                "delivered_vs_scheduled": ratio,
-                "within_tolerance": _agrees(scheduled, in_term, vendors.commitment_tolerance),
-            })
+    for key, terms in all_terms(vendors, run_end).items():
+        for term in terms:
+            for name, line in term.contract.commitments.items():
+                committed, _, share, _ = term_commitment(world, term, name)
+                scheduled = committed * share
+                year_one = first_year(term)
+                window = (max(year_one[0], run_start), min(year_one[1], run_end))
+                in_term = float(owner_rows(media, line.channel, line.owners, window)["spend"].sum())
+                whole = float(owner_rows(media, line.channel, line.owners, term.window(run_start, run_end))
+                              ["spend"].sum())
+                pre_term = 0.0 if term.renewal else float(owner_rows(
+                    media, line.channel, line.owners, (run_start, term.start - dt.timedelta(days=1)))["spend"].sum())
+                ratio = in_term / scheduled if scheduled > 0 else np.nan
+                records.append({
+                    "contract": key, "term": term.number, "reference": term.reference, "line": name,
+                    "label": line.label, "channel": line.channel, "owners": ", ".join(line.owners),
+                    "term_start": term.start, "term_end": term.end,
+                    "commitment_gbp": committed, "in_year_share": share,
+                    "scheduled_in_year_gbp": scheduled, "delivered_in_term_gbp": in_term,
+                    "delivered_whole_term_gbp": whole,
+                    "delivered_pre_term_gbp": pre_term, "remaining_after_year_gbp": max(committed - in_term, 0.0),
+                    "delivered_vs_scheduled": ratio,
+                    "within_tolerance": _agrees(scheduled, in_term, vendors.commitment_tolerance),
+                })
     return pd.DataFrame.from_records(records)
 
 

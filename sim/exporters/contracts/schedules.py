@@ -10,8 +10,14 @@ import pandas as pd
 
 from sim.exporters.calendars import business_days_after
 from sim.exporters.contracts.facts import Facts
+from sim.exporters.contracts.measure import first_year, planned_budget
 from sim.exporters.contracts.text import long_date, md_table, money
 from sim.world.vendors import AgencyTerms
+
+
+def year_plan(f: Facts, channel: str) -> tuple[float, dict]:
+    """A channel's approved plan for the term's Year-One Period (the calendar year its term starts in)."""
+    return planned_budget(f.world, channel, *first_year(f.term))
 
 
 def billings_table(f: Facts) -> str:
@@ -19,12 +25,20 @@ def billings_table(f: Facts) -> str:
     c: AgencyTerms = f.contract  # type: ignore[assignment]
     rows = []
     for name, ch in f.world.media.channels.items():
-        budget = {"config": f"media.channels.{name}.budget_gbp"}
-        rows.append([ch.label, money(ch.budget_gbp, ask=f"the planned Media Cost for {ch.label}", source=budget),
-                     money(ch.budget_gbp * c.commission_media,
+        plan, budget = year_plan(f, name)
+        rows.append([ch.label, money(plan, ask=f"the planned Media Cost for {ch.label}", source=budget),
+                     money(plan * c.commission_media,
                            ask=f"the commission on the planned {ch.label} Media Cost",
                            source={"op": "mul", "args": [budget, {"config": f"vendors.{f.key}.commission_media"}]})])
     return md_table(["Channel", "Planned Media Cost", "Commission"], rows, right={1, 2}, key="plan")
+
+
+def calendar_years(f: Facts) -> str:
+    """The calendar years the report calendar of the term covers ("2025", "2025-2026")."""
+    if f.window is None:
+        return str(f.term.start.year)
+    a, b = f.window[0].year, f.window[1].year
+    return str(a) if a == b else f"{a}-{b}"
 
 
 def report_calendar(f: Facts) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.exporters.contracts.measure import dv360_days, ooh_site_days, term_window, tv_weeks
+from sim.exporters.contracts.measure import dv360_days, ooh_site_days, tv_weeks
 from sim.exporters.contracts.text import plural
 from sim.world.streams import Stream, Streams
 from sim.world.vendors import (
@@ -28,6 +28,9 @@ from sim.world.vendors import (
     OohContract,
     SlaMetric,
     VendorsConfig,
+    all_terms,
+    contract_terms,
+    coverage,
 )
 
 COLUMNS = ["year_month", "vendor", "contract_type", "metric_name", "contracted_value", "actual_value",
@@ -217,13 +220,14 @@ def _supply_rows(ctx: _Context, contract: AgencyTerms, metric: SlaMetric) -> lis
 
 
 def agency_report_log(world: Any, rng: np.random.Generator | None = None) -> pd.DataFrame:
-    """When each monthly report reached the client: business days after month end.
+    """When each monthly report reached the client: business days after month end, for every month
+    of the agency's terms (the first and its renewals) inside the horizon.
 
     No media table records this, so it is simulated: a draw within the agency's usual range
     plus the delay of any declared ``late_report`` incident covering the month.
     """
     agency: AgencyTerms = world.vendors.agency
-    window = term_window(agency, world.run.start, world.run.end)
+    window = coverage(contract_terms(world.vendors, "agency", world.run.end), world.run.start, world.run.end)
     if window is None:
         return pd.DataFrame(columns=["year_month", "business_days", "cause"])
     rng = rng or Streams(world.run.seed).generator(Stream.CONTRACTS, "agency_reports")
@@ -267,9 +271,13 @@ class _Context:
         self.vendors: VendorsConfig = world.vendors
         self.media = media
         self.report_log = agency_report_log(world, rng)
+        terms = all_terms(self.vendors, world.run.end)
+        self.windows = {id(c): coverage(terms[k], world.run.start, world.run.end)
+                        for k, c in self.vendors.contracts().items()}
 
     def window(self, contract: Contract) -> tuple[dt.date, dt.date] | None:
-        return term_window(contract, self.world.run.start, self.world.run.end)
+        """The days of the horizon the contract's terms (first and renewals) cover."""
+        return self.windows[id(contract)]
 
 
 MEASURES: dict[str, Callable[[_Context, Any, SlaMetric], list[dict[str, Any]]]] = {
@@ -283,7 +291,8 @@ MEASURES: dict[str, Callable[[_Context, Any, SlaMetric], list[dict[str, Any]]]] 
 
 
 def sla_tracking(world: Any, media: dict[str, pd.DataFrame], rng: np.random.Generator | None = None) -> pd.DataFrame:
-    """The SLA table: one row per contract x service level x period with delivery in the term."""
+    """The SLA table: one row per contract x service level x period with delivery in one of its terms
+    (the first or a renewal, which keeps the service levels)."""
     ctx = _Context(world, media, rng)
     rows: list[dict[str, Any]] = []
     for contract in ctx.vendors.contracts().values():

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sim.exporters.spans import Document, Span
+from sim.world.vendors import ContractTerm, all_terms
 
 ABSTAIN = "The documents do not state this."
 QUESTION_TYPES = ("extraction", "numeric", "multi-hop", "cross-document", "table+text", "temporal", "unanswerable")
@@ -160,6 +161,11 @@ class Generator:
         self.facts = {d.doc_id: Facts(d) for d in documents}
         self.tables = tables
         self.rng = rng
+        by_path = {d.path: d for d in documents}
+        self.term_docs: dict[str, list[tuple[ContractTerm, Document]]] = {
+            key: [(t, by_path[f"raw/contracts/{t.file}"]) for t in terms if f"raw/contracts/{t.file}" in by_path]
+            for key, terms in all_terms(world.vendors, world.run.end).items()}
+        self.term_of = {d.doc_id: t for pairs in self.term_docs.values() for t, d in pairs}
 
     def pick(self, items: list, n: int) -> list:
         """At most ``n`` of ``items``, drawn without replacement, in their original order."""
@@ -225,7 +231,7 @@ class Generator:
                     continue
                 value = commit.value - scheduled.value
                 yield Question(f"According to {doc.title}, how much of {commit.meta['ask']} is left to be spent after "
-                               f"the part scheduled in {self.world.run.start.year}?", "numeric",
+                               f"the part scheduled in {self.term_of[doc.doc_id].start.year}?", "numeric",
                                fmt_value(value, "GBP"), value, "GBP",
                                merge(line_evidence(doc, commit), line_evidence(doc, scheduled)),
                                _diff_source(commit, scheduled), tolerance_of(commit) + tolerance_of(scheduled),
@@ -299,12 +305,11 @@ class Generator:
 
     # ----------------------------------------------------------------- multi-hop
     def multi_hop(self, per_doc: int = 8) -> Iterable[Question]:
-        keys = {key: self._doc_of(c) for key, c in self.world.vendors.contracts().items()}
         for doc in self.docs:
             chains = []
             for ref in (s for s in doc.spans if s.key.startswith("ref:")):
                 source = next((p for p in reversed(ref.parents) if p.startswith("clause:")), None)
-                target_doc = keys.get(ref.meta["cited"]) or doc if ref.meta.get("cited") else doc
+                target_doc = self._cited(doc, ref.meta["cited"]) or doc if ref.meta.get("cited") else doc
                 target = self.facts[target_doc.doc_id].clauses.get(ref.meta["target"])
                 if source is None or target is None or source == target.key:
                     continue
@@ -397,17 +402,15 @@ class Generator:
 
     def _commitment_totals(self) -> Iterable[Question]:
         """What the advertiser commits to all media owners of a channel."""
-        for channel, noun in (("tv", "television"), ("ooh", "outdoor")):
+        renewals = max(len(pairs) for pairs in self.term_docs.values())
+        for number, (channel, noun) in itertools.product(range(renewals), (("tv", "television"), ("ooh", "outdoor"))):
             parts = []
-            for key, contract in self.world.vendors.contracts().items():
-                doc = next((d for d in self.docs if d.path.endswith("/" + contract.file)), None)
-                if doc is None:
-                    continue
-                for line, terms in contract.commitments.items():
-                    span = self.facts[doc.doc_id].by_key.get(f"commit_{line}")
-                    if terms.channel == channel and span is not None:
-                        parts.append((doc, span))
-                del key
+            for pairs in self.term_docs.values():
+                for term, doc in pairs[number:number + 1]:
+                    for line, terms in term.contract.commitments.items():
+                        span = self.facts[doc.doc_id].by_key.get(f"commit_{line}")
+                        if terms.channel == channel and span is not None:
+                            parts.append((doc, span))
             if len(parts) < 2:
                 continue
             total = sum(s.value for _, s in parts)
@@ -426,8 +429,13 @@ class Generator:
         yield from self._ooh_rows(per_group)
         yield from self._sla_rows(sla_rows)
 
-    def _doc_of(self, contract) -> Document | None:
-        return next((d for d in self.docs if d.path.endswith("/" + contract.file)), None)
+    def _cited(self, doc: Document, key: str) -> Document | None:
+        """The document of contract ``key`` that a contract term cites: the term in force at its start."""
+        pairs = self.term_docs.get(key, [])
+        term = self.term_of.get(doc.doc_id)
+        if not pairs or term is None:
+            return pairs[0][1] if pairs else None
+        return next((d for t, d in pairs if t.covers(term.start)), pairs[0][1])
 
     def _tv_rows(self, per_group: int) -> Iterable[Question]:
         tv = self.tables.get("raw/tv_performance.csv")
@@ -442,14 +450,13 @@ class Generator:
                 contract = airtime_contract_of(vendors, broadcaster)
             except KeyError:
                 continue
-            doc = self._doc_of(contract)
-            if doc is None or broadcaster.endswith("_BVOD"):
+            if broadcaster.endswith("_BVOD"):
                 continue
             key = next(k for k, c in vendors.contracts().items() if c is contract)
-            for daypart in contract.cpp_gbp:
+            for (term, doc), daypart in itertools.product(self.term_docs[key], contract.cpp_gbp):
                 cell = self.facts[doc.doc_id].by_key.get(f"rate_card/{daypart}/Deal CPP (adults, per GRP)")
                 rows = [i for i in np.flatnonzero(((tv["broadcaster"] == broadcaster) & (tv["daypart"] == daypart)
-                                                   & (weeks >= contract.start) & (weeks <= contract.end)).to_numpy())
+                                                   & (weeks >= term.start) & (weeks <= term.end)).to_numpy())
                         if deal_cpp(vendors, broadcaster, daypart, tv["programme_name"].iat[i])
                         == contract.cpp_gbp[daypart] and float(tv["spend"].iat[i]) > 0]
                 if cell is None or not rows:
@@ -471,16 +478,17 @@ class Generator:
         if ooh is None or ooh.empty:
             return
         vendors = self.world.vendors
+        starts = pd.to_datetime(ooh["start_date"]).dt.date
         for key, contract in vendors.contracts().items():
             rates = getattr(contract, "site_rate_gbp", None)
-            doc = self._doc_of(contract)
-            if not rates or doc is None:
+            if not rates:
                 continue
             owners = {o for line in contract.commitments.values() for o in line.owners}
-            for fmt, rate in rates.items():
+            for (term, doc), (fmt, rate) in itertools.product(self.term_docs[key], rates.items()):
                 cell = self.facts[doc.doc_id].by_key.get(next(
                     (k for k in self.facts[doc.doc_id].by_key if k.startswith(f"site_rates/{fmt}/")), ""))
-                rows = list(np.flatnonzero((ooh["vendor"].isin(owners) & (ooh["format"] == fmt)).to_numpy()))
+                rows = list(np.flatnonzero((ooh["vendor"].isin(owners) & (ooh["format"] == fmt)
+                                            & (starts >= term.start) & (starts <= term.end)).to_numpy()))
                 if cell is None or not rows:
                     continue
                 for i in self.pick(rows, per_group):
@@ -500,16 +508,15 @@ class Generator:
             return
         vendors = self.world.vendors
         candidates = []
+        months = pd.PeriodIndex(sla["year_month"], freq="M")
         for key, contract in vendors.contracts().items():
-            doc = self._doc_of(contract)
-            if doc is None:
-                continue
-            for name, metric in contract.sla.items():
+            for (term, doc), (name, metric) in itertools.product(self.term_docs[key], contract.sla.items()):
                 span = self.facts[doc.doc_id].by_key.get(f"sla_{name}")
                 if span is None or metric.measure not in ("grp_delivery", "site_availability"):
                     continue
-                rows = np.flatnonzero(((sla["vendor"] == contract.vendor.name)
-                                       & (sla["metric_name"] == _metric_name(metric.measure))).to_numpy())
+                in_term = (months.start_time.date >= term.start) & (months.start_time.date <= term.end)
+                rows = np.flatnonzero((sla["vendor"] == contract.vendor.name)
+                                       & (sla["metric_name"] == _metric_name(metric.measure)) & in_term)
                 candidates += [(doc, key, name, metric, span, int(i)) for i in rows]
         for doc, key, name, metric, span, i in self.pick(candidates, n):
             contracted, actual = float(sla["contracted_value"].iat[i]), float(sla["actual_value"].iat[i])

@@ -3,12 +3,13 @@
 The contracts hold only what was known when they were signed; delivery, spend and service
 levels are reported here, each document dated after the period it covers:
 
-* the agency's **monthly reports** (:mod:`.agency`), issued the business day the report log
-  records (the same log ``sla_tracking.csv`` measures timeliness from);
-* the broadcasters' **post-campaign reports** (:mod:`.broadcast`), after the year ends;
+* the agency's **monthly reports** (:mod:`.agency`), one per month of the horizon in the agency's
+  terms (first and renewals), issued the business day the report log records (the same log
+  ``sla_tracking.csv`` measures timeliness from);
+* the broadcasters' **post-campaign reports** (:mod:`.broadcast`), one per calendar year, after it ends;
 * **SLA breach notices and make-good letters** (:mod:`.notices`), one per month or quarter
-  ``sla_tracking.csv`` marks out of compliance, after that period;
-* the **media plan briefs** (:mod:`.brief`), one per market, before the year starts.
+  ``sla_tracking.csv`` marks out of compliance, after that period, under the term then in force;
+* the **media plan briefs** (:mod:`.brief`), one per market and calendar year, before the year starts.
 
 Every figure is computed from the raw tables or the scenario when the document is written, and
 marked with how to recompute it (:mod:`sim.exporters.spans`), so the gold set covers these

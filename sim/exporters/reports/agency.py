@@ -1,6 +1,6 @@
 """The agency's Monthly Reports: spend by channel, leads, the lead-generation cost and service levels.
 
-One report per month of the appointment inside the year, issued on the business day the
+One report per month of the appointment (its first term and renewals) inside the horizon, issued on the business day the
 agency's report log records (``agency_report_log``, the log ``sla_tracking.csv`` measures
 timeliness with). Two templates: before the client's launch, a narrative report with one spend
 table; from the launch month, a dashboard with spend by channel and market and an SLA table.
@@ -16,15 +16,16 @@ import pandas as pd
 
 from sim.exporters.calendars import business_days_after
 from sim.exporters.contracts import agency_report_log
-from sim.exporters.contracts.measure import term_window
 from sim.exporters.contracts.text import long_date, md_table, money, number, pct
 from sim.exporters.reports.common import REPORTS, csv_node, month_label, place, spend_table, total
 from sim.exporters.spans import Document, Figure, mark
+from sim.world.vendors import contract_terms, coverage, term_on
 
 
 def agency_reports(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
     agency = world.vendors.agency
-    window = term_window(agency, world.run.start, world.run.end)
+    terms = contract_terms(world.vendors, "agency", world.run.end)
+    window = coverage(terms, world.run.start, world.run.end)
     if window is None:
         return []
     region = world.reporting.documents.holiday_calendars[world.vendors.market]
@@ -35,7 +36,8 @@ def agency_reports(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
         issued = business_days_after(month.end_time.date(), int(log.loc[str(month), "business_days"]), region)
         facts = MonthFacts(world, raw, month)
         dashboard = month.start_time.date() >= pd.Timestamp(launch).replace(day=1).date()
-        text = (_dashboard if dashboard else _narrative)(world, facts, issued)
+        text = (_dashboard if dashboard else _narrative)(world, facts, issued,
+                                                         term_on(terms, month.start_time.date()).reference)
         title = f"the {agency.vendor.name} Monthly Report for {month_label(month)}"
         stem = f"{REPORTS}/{agency.vendor.name.replace(' ', '')}_Monthly_Report_{month.strftime('%Y_%m')}.md"
         out.append(Document.from_marked(stem, "agency_report", title, issued.isoformat(), text))
@@ -109,7 +111,7 @@ def _sla_lines(facts: MonthFacts) -> list[str]:
     return out
 
 
-def _narrative(world: Any, f: MonthFacts, issued) -> str:
+def _narrative(world: Any, f: MonthFacts, issued, reference: str) -> str:
     total_cost, active = f.media_total()
     client = world.vendors.client.legal_name
     rows = [[world.media.channels[c].label, f.spend(c)] for c in active]
@@ -119,7 +121,7 @@ def _narrative(world: Any, f: MonthFacts, issued) -> str:
         f"# Monthly Media Report: {f.label}",
         "",
         f"Prepared by {world.vendors.agency.vendor.legal_name} for {client} under the Terms of Business "
-        f"{world.vendors.agency.reference}. Issued {mark(long_date(issued), 'issued')}.",
+        f"{reference}. Issued {mark(long_date(issued), 'issued')}.",
         "",
         "## Overview",
         "",
@@ -143,7 +145,7 @@ def _narrative(world: Any, f: MonthFacts, issued) -> str:
     ])
 
 
-def _dashboard(world: Any, f: MonthFacts, issued) -> str:
+def _dashboard(world: Any, f: MonthFacts, issued, reference: str) -> str:
     total_cost, active = f.media_total()
     markets = list(world.markets)
     rows = []

@@ -1,58 +1,66 @@
 """The broadcasters' post-campaign reports: the airtime each transmitted in its term during the year.
 
-One report per airtime contract, dated ``reporting.documents.post_campaign_business_days`` after
-the year ends. Weeks count by their first day (``date_week_start``), from the first week that
-starts inside the term. Two templates: a month-by-month report (narrative and one table) and a
+One report per airtime contract and calendar year of the horizon, dated
+``reporting.documents.post_campaign_business_days`` after that year ends, under the terms (the
+first and any renewal) in force in the year. Weeks count by their first day (``date_week_start``),
+from the first week that starts inside a term. Two templates: a month-by-month report (narrative and one table) and a
 delivery statement (a summary table and the linear weeks one by one).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 
 from sim.exporters.calendars import business_days_after
-from sim.exporters.contracts.measure import term_window
-from sim.exporters.contracts.text import long_date, md_table, money, number
+from sim.exporters.contracts.text import listing, long_date, md_table, money, number
 from sim.exporters.reports.common import REPORTS, csv_node, month_label, total
 from sim.exporters.spans import Document, Figure, mark
-from sim.world.vendors import AirtimeContract
+from sim.world.calendar import horizon_years
+from sim.world.vendors import AirtimeContract, all_terms, coverage
 
 TV = "tv_performance"
 
 
 def post_campaign_reports(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
+    """Per airtime contract and calendar year of the horizon, the airtime its terms covered that year."""
     tv = raw.get(TV)
     if tv is None or tv.empty:
         return []
     docs = world.reporting.documents
-    dated = business_days_after(world.run.end, docs.post_campaign_business_days,
-                                docs.holiday_calendars[world.vendors.market])
+    region = docs.holiday_calendars[world.vendors.market]
     out = []
     airtime = [(k, c) for k, c in world.vendors.contracts().items() if isinstance(c, AirtimeContract)]
-    for n, (key, contract) in enumerate(airtime):
-        window = term_window(contract, world.run.start, world.run.end)
-        if window is None:
-            continue
-        report = Airtime(world, raw, contract, window)
-        if report.linear_total("spend").value <= 0:
-            continue
-        text = (_monthly if n % 2 == 0 else _statement)(world, report, dated)
-        name = contract.vendor.name.replace(" ", "")
-        out.append(Document.from_marked(f"{REPORTS}/{name}_Post_Campaign_Report_{world.run.start.year}.md",
-                                        "post_campaign_report",
-                                        f"the {contract.vendor.name} post-campaign report for {world.run.start.year}",
-                                        dated.isoformat(), text))
-        del key
+    terms = all_terms(world.vendors, world.run.end)
+    for year in horizon_years(world):
+        year_end = min(dt.date(year, 12, 31), world.run.end)
+        dated = business_days_after(year_end, docs.post_campaign_business_days, region)
+        for n, (key, contract) in enumerate(airtime):
+            window = coverage(terms[key], max(dt.date(year, 1, 1), world.run.start), year_end)
+            if window is None:
+                continue
+            references = [t.reference for t in terms[key] if t.window(*window)]
+            report = Airtime(world, raw, contract, window, year, references)
+            if report.linear_total("spend").value <= 0:
+                continue
+            text = (_monthly if n % 2 == 0 else _statement)(world, report, dated)
+            name = contract.vendor.name.replace(" ", "")
+            out.append(Document.from_marked(f"{REPORTS}/{name}_Post_Campaign_Report_{year}.md",
+                                            "post_campaign_report",
+                                            f"the {contract.vendor.name} post-campaign report for {year}",
+                                            dated.isoformat(), text))
     return out
 
 
 class Airtime:
     """One broadcaster's weeks in its term: linear and BVOD owners, months, weeks, sums."""
 
-    def __init__(self, world: Any, raw: dict[str, pd.DataFrame], contract: AirtimeContract, window):
+    def __init__(self, world: Any, raw: dict[str, pd.DataFrame], contract: AirtimeContract, window, year: int,
+                 references: list[str]):
         self.world, self.raw, self.contract = world, raw, contract
+        self.year, self.references = year, references
         owners = [o for line in contract.commitments.values() for o in line.owners]
         self.linear = [o for m in contract.sla.values() if m.measure == "grp_delivery" for o in m.owners]
         self.bvod = [o for o in owners if o not in self.linear]
@@ -79,7 +87,7 @@ class Airtime:
         for m in self.months:
             x, n = self._sum(self.linear, column, m)
             value, nodes = value + x, nodes + n
-        ask = f"the {WHAT[column]} of linear airtime in the term during {self.world.run.start.year}"
+        ask = f"the {WHAT[column]} of linear airtime in the term during {self.year}"
         source = {"op": "add", "args": nodes}
         if column == "spend":
             return money(value, ask=ask, source=source)
@@ -90,7 +98,7 @@ class Airtime:
         for m in self.months:
             x, n = self._sum(self.bvod, "spend", m)
             value, nodes = value + x, nodes + n
-        return money(value, ask=f"the BVOD spend in the term during {self.world.run.start.year}",
+        return money(value, ask=f"the BVOD spend in the term during {self.year}",
                      source={"op": "add", "args": nodes})
 
 
@@ -112,11 +120,11 @@ def _monthly(world: Any, r: Airtime, dated) -> str:
         rows.append(row)
     headers = ["Month", "Linear spend", "Spots", "Delivered GRPs"] + (["BVOD spend"] if r.bvod else [])
     return "\n".join([
-        f"# {c.vendor.name} Post-Campaign Report: {world.vendors.trading_as} {world.run.start.year}",
+        f"# {c.vendor.name} Post-Campaign Report: {world.vendors.trading_as} {r.year}",
         "",
         f"Issued by {c.vendor.legal_name} to {world.vendors.client.legal_name} on {mark(long_date(dated), 'issued')}, "
-        f"under the {c.title} {c.reference}. It covers the weeks starting from {long_date(r.start)} to the end of "
-        f"{world.run.start.year}; delivered GRPs are BARB consolidated adult GRPs.",
+        f"under the {c.title} {listing(r.references)}. It covers the weeks starting from {long_date(r.start)} to the "
+        f"end of {r.year}; delivered GRPs are BARB consolidated adult GRPs.",
         "",
         "## Campaign summary",
         "",
@@ -140,8 +148,8 @@ def _monthly(world: Any, r: Airtime, dated) -> str:
 
 def _statement(world: Any, r: Airtime, dated) -> str:
     c = r.contract
-    year = world.run.start.year
-    summary = [["Advertiser", world.vendors.client.legal_name], ["Agreement", f"{c.title} {c.reference}"],
+    year = r.year
+    summary = [["Advertiser", world.vendors.client.legal_name], ["Agreement", f"{c.title} {listing(r.references)}"],
                ["Statement date", mark(long_date(dated), "issued")],
                ["Linear investment", mark(r.linear_total("spend"), "linear_spend")],
                ["Linear spots", mark(r.linear_total("spots_aired"), "linear_spots")],
@@ -164,6 +172,8 @@ def _statement(world: Any, r: Airtime, dated) -> str:
         "",
         f"1. Weeks are listed from the first week commencing on or after {long_date(r.start)}.",
         "2. GRPs are consolidated adult GRPs as reported by BARB; net spend is after agreed discounts.",
-        "3. This statement is the Year One statement of investment referred to in the Agreement.",
+        "3. This statement is the Year One statement of investment referred to in the Agreement."
+        if year == c.start.year else f"3. This statement is the statement of investment for {year}, under each "
+        "Agreement in force in it.",
         "",
     ])

@@ -1,6 +1,7 @@
 """SLA breach notices and make-good letters: one per period ``sla_tracking.csv`` marks as missed.
 
-Dated ``reporting.documents.notice_business_days`` after the period ends. Two templates: a
+Dated ``reporting.documents.notice_business_days`` after the period ends, under the contract term
+(the first or a renewal) in force at the period's end. Two templates: a
 media owner's make-good letter (delivery, availability, frequency: what it will run to make
 good, and by when), and the client's breach notice to its agency (what is required next).
 The figures are the cells of ``sla_tracking.csv``; the make-good deadline is the period end
@@ -18,6 +19,7 @@ from sim.exporters.calendars import business_days_after
 from sim.exporters.contracts.text import long_date, number
 from sim.exporters.reports.common import REPORTS
 from sim.exporters.spans import Document, mark
+from sim.world.vendors import all_terms, term_on
 
 SLA = "raw/sla_tracking.csv"
 OWNER_MEASURES = ("grp_delivery", "site_availability", "frequency_cap")
@@ -33,11 +35,13 @@ def sla_notices(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
     region = docs.holiday_calendars[world.vendors.market]
     by_metric = {(c.vendor.name, METRIC_NAMES[m.measure]): (k, c, name, m)
                  for k, c in world.vendors.contracts().items() for name, m in c.sla.items()}
+    terms = all_terms(world.vendors, world.run.end)
     out = []
     for i in sla.index[~sla["in_compliance"].astype(bool)]:
         row = sla.loc[i]
         key, contract, name, metric = by_metric[(row["vendor"], row["metric_name"])]
         period_end = pd.Period(row["year_month"], freq="M").end_time.date()
+        reference = term_on(terms[key], min(period_end, world.run.end)).reference
         dated = business_days_after(period_end, docs.notice_business_days, region)
         cells = {c: {"csv": {"path": SLA, "row": int(i), "column": c}} for c in
                  ("contracted_value", "actual_value", "variance_pct")}
@@ -45,7 +49,7 @@ def sla_notices(world: Any, raw: dict[str, pd.DataFrame]) -> list[Document]:
                        ask=f"the {ASK[c]} {WHAT[metric.measure]} for {row['year_month']}", source=cells[c])
              for c in cells}
         owner = metric.measure in OWNER_MEASURES
-        text = (_make_good if owner else _breach)(world, contract, key, metric, row, f, dated, period_end)
+        text = (_make_good if owner else _breach)(world, contract, reference, key, metric, row, f, dated, period_end)
         kind = "Make_Good_Letter" if owner else "SLA_Breach_Notice"
         vendor = contract.vendor.name.replace(" ", "")
         out.append(Document.from_marked(
@@ -63,7 +67,7 @@ UNIT = {"grp_delivery": "GRPs", "site_availability": "sites", "frequency_cap": "
         "viewability": "%", "approved_supply": "%", "report_timeliness": "Business Days"}
 
 
-def _make_good(world, contract, key, metric, row, f, dated, period_end) -> str:
+def _make_good(world, contract, reference, key, metric, row, f, dated, period_end) -> str:
     weeks = getattr(contract, "make_good_weeks", None)
     lines = [
         f"**{contract.vendor.legal_name}**",
@@ -73,7 +77,7 @@ def _make_good(world, contract, key, metric, row, f, dated, period_end) -> str:
         f"To: {world.vendors.client.legal_name} (trading as {world.vendors.trading_as}), and its media agency "
         f"{world.vendors.agency.vendor.legal_name}",
         "",
-        f"**Re: {contract.title} {contract.reference}: make-good for {row['year_month']}**",
+        f"**Re: {contract.title} {reference}: make-good for {row['year_month']}**",
         "",
         "Dear Sirs,",
         "",
@@ -107,14 +111,14 @@ REMEDY = {
 }
 
 
-def _breach(world, contract, key, metric, row, f, dated, period_end) -> str:
+def _breach(world, contract, reference, key, metric, row, f, dated, period_end) -> str:
     client = world.vendors.client
     period = "quarter" if metric.cadence == "quarterly" else "month"
     return "\n".join([
         f"# Notice of service-level breach: {row['metric_name']}, {period} to {long_date(period_end)}",
         "",
         f"From {client.legal_name} to {contract.vendor.legal_name}, {mark(long_date(dated), 'issued')}, under the "
-        f"{contract.title} {contract.reference}.",
+        f"{contract.title} {reference}.",
         "",
         f"## What the tracker shows for the {period} ending {row['year_month']}",
         "",

@@ -76,7 +76,7 @@ ${brand_safety}
 
 ## @reporting Reporting
 @reporting.content The Agency shall deliver a Monthly Report covering spend against plan by channel and market, delivery against each Vendor Contract, SLA results, KPIs and the weekly spend data the Client's analysts use.
-@reporting.timing Each Monthly Report shall be delivered within ${sla_report_timeliness} after the end of the month it covers. The report calendar for ${year} is in §calendar_schedule.
+@reporting.timing Each Monthly Report shall be delivered within ${sla_report_timeliness} after the end of the month it covers. The report calendar for ${calendar_years} is in §calendar_schedule.
 @reporting.review The parties shall review performance quarterly, including whether Monthly Reports were delivered on time.
 
 ## @kpis KPI Framework and Performance Bonus
@@ -160,7 +160,7 @@ Programmatic media may be bought only through:
 
 ${exchanges}
 
-## @@calendar_schedule Reporting Calendar ${year}
+## @@calendar_schedule Reporting Calendar ${calendar_years}
 
 ${report_calendar}
 

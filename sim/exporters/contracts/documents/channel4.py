@@ -44,7 +44,7 @@ Reference ${reference}. This Agreement is dated ${signed}.
 
 ## @commitment Airtime Commitment
 @commitment.amount The Brand Partner commits to spend at least ${commitment_total} net with Channel 4 in the Partnership Period on airtime, of which ${commit_airtime} is linear airtime on Channel 4, E4 and More4 and ${commit_streaming} is All 4 streaming.
-@commitment.phasing The Airtime Commitment runs for the whole Partnership Period. The parties plan that ${share_airtime} of the linear commitment (${scheduled_airtime}) and ${share_streaming} of the All 4 commitment (${scheduled_streaming}) will be spent in ${year}, around the launch, with the rest spent in ${next_year}.
+@commitment.phasing The Airtime Commitment runs for the whole Partnership Period. The parties plan that ${share_airtime} of the linear commitment (${scheduled_airtime}) and ${share_streaming} of the All 4 commitment (${scheduled_streaming}) will be spent in ${year}, ${phasing}, with the rest spent in ${next_year}.
 @commitment.check After ${year_end} the parties shall compare actual spend in the Partnership Period with §commitment.phasing. Spend within ${tolerance} of plan needs no action; otherwise the parties shall re-phase the balance in good faith.
 @commitment.share The Brand Partner will place at least ${share_of_broadcast} of its UK linear television spend in the Partnership Period with Channel 4.
 @commitment.excluded The Partnership Fee does not count towards the Airtime Commitment.

@@ -55,7 +55,7 @@ each a "**Party**" and together the "**Parties**".
 
 ## @commit Commitment
 @commit.amount The Advertiser commits to buy Airtime with a total Net Cost over the Term of not less than ${commitment_total} (the "**Commitment**"), made up of ${commit_linear} of linear Airtime and ${commit_itvx} of ITVX Airtime.
-@commit.phasing The Commitment is a commitment for the whole Term and not for any calendar year. The Parties have agreed a launch-weighted phasing under which ${share_linear} of the linear Commitment (${scheduled_linear}) and ${share_itvx} of the ITVX Commitment (${scheduled_itvx}) are scheduled in the Year-One Period, and the balance between 1 January ${next_year} and the end of the Term.
+@commit.phasing The Commitment is a commitment for the whole Term and not for any calendar year. The Parties have agreed ${phasing} under which ${share_linear} of the linear Commitment (${scheduled_linear}) and ${share_itvx} of the ITVX Commitment (${scheduled_itvx}) are scheduled in the Year-One Period, and the balance between 1 January ${next_year} and the end of the Term.
 @commit.review Within one month after the end of the Year-One Period the Parties shall compare the Net Cost of Airtime transmitted with the phasing in §commit.phasing. A difference of not more than ${tolerance} of the scheduled amount is within plan; a larger difference is carried into the phasing for the rest of the Term.
 @commit.share The Advertiser shall place not less than ${share_of_broadcast} of its UK linear television spend in the Term with ITV.
 @commit.shortfall If, at the end of the Term, the Net Cost of Airtime transmitted is less than the Commitment, ITV may invoice the shortfall, less the Net Cost of any Airtime that ITV failed to deliver under §makegood.

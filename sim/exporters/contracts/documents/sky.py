@@ -50,7 +50,7 @@ Sky sells advertising on the channels it owns or represents (the "**Sky Portfoli
 @investment.amount The Advertiser shall invest at least ${commitment_total} with Sky over the Term, comprising:
 - ${label_linear}: ${commit_linear}; and
 - ${label_adsmart}: ${commit_adsmart}, bought under the Addendum.
-@investment.term The commitment in §investment.amount applies to the Term as a whole. The parties expect ${share_linear} of the linear commitment (${scheduled_linear}) and ${share_adsmart} of the AdSmart and Sky Go commitment (${scheduled_adsmart}) to be invested in Year One, reflecting the launch campaign, with the remainder invested after Year One.
+@investment.term The commitment in §investment.amount applies to the Term as a whole. The parties expect ${share_linear} of the linear commitment (${scheduled_linear}) and ${share_adsmart} of the AdSmart and Sky Go commitment (${scheduled_adsmart}) to be invested in Year One, ${phasing}, with the remainder invested after Year One.
 @investment.reconcile Sky shall provide a post-campaign investment and delivery report after the end of Year One. Investment within ${tolerance} of the Year One expectation in §investment.term is treated as on plan.
 @investment.share The Advertiser shall place at least ${share_of_broadcast} of its UK linear television investment in the Term with Sky.
 @investment.shortfall Any shortfall against the commitment at the end of the Term is payable by the Advertiser, reduced by the value of any spots Sky failed to deliver under §delivery.
