@@ -442,7 +442,9 @@ class Pipeline:
                 self._set_status(lead, "LOST", day + f.timing.lost_after_drive_days)
         elif u[DriveDraw.REBOOKS] < f.rebook_after_miss and drive.attempt < f.timing.max_rebookings:
             self._book(lead, day, drive.attempt + 1, earliest=day + f.timing.rebook_after_days)  # rebooked at once
-        elif not lead.booking_planned:  # a missed demo drive at an event leaves the lead's own booking
+        elif lead.booking_planned:  # a missed demo drive at an event: the lead's own booking is made at once
+            self._book(lead, day, 0)
+        else:
             self._set_status(lead, "LOST", day)
 
     # ------------------------------------------------------------------ sales
