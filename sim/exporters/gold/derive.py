@@ -19,6 +19,7 @@ reading the documents:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -90,13 +91,40 @@ class Derivation:
         return OPS[op](*args)
 
 
+DATE_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # a year, a month or a day in ISO form
+
+
+def _date_span(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The instants whose ISO text starts with ``text`` ("2025", "2025-03" or "2025-03-04")."""
+    start = pd.Timestamp(text if len(text) > 4 else f"{text}-01-01")
+    step = {4: pd.DateOffset(years=1), 7: pd.DateOffset(months=1), 10: pd.DateOffset(days=1)}[len(text)]
+    return start, start + step
+
+
+def _starts_with(col: pd.Series, text: str) -> pd.Series:
+    """Whether each cell's text starts with ``text``; on a date column, a year, month or day is
+    compared as a span of dates (the same rows, without formatting every date as text)."""
+    if pd.api.types.is_datetime64_any_dtype(col) and DATE_PREFIX.fullmatch(text):
+        start, end = _date_span(text)
+        return (col >= start) & (col < end)
+    return col.astype(str).str.startswith(text)
+
+
+def _equals(col: pd.Series, text: str) -> pd.Series:
+    """Whether each cell's text is ``text`` (a date column compares a whole day as a date)."""
+    if pd.api.types.is_datetime64_any_dtype(col) and len(text) == 10 and DATE_PREFIX.fullmatch(text):
+        return _starts_with(col, text) & (col == col.dt.normalize())
+    return col.astype(str) == text
+
+
 def select_rows(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """The rows of a ``csv_sum`` / ``csv_count`` node."""
+    """The rows of a ``csv_sum`` / ``csv_count`` node: each ``where`` column's text equal to its
+    value, each ``prefix`` column's text starting with its value."""
     keep = pd.Series(True, index=frame.index)
     for col, value in spec.get("where", {}).items():
-        keep &= frame[col].astype(str) == str(value)
+        keep &= _equals(frame[col], str(value))
     for col, text in spec.get("prefix", {}).items():
-        keep &= frame[col].astype(str).str.startswith(str(text))
+        keep &= _starts_with(frame[col], str(text))
     return frame[keep]
 
 
