@@ -179,7 +179,7 @@ def test_an_event_lead_whose_demo_drive_ends_in_a_sale_buys_once_and_books_no_mo
         lead.path()[:2] == [("TD_BOOKED", 250), ("TD_COMPLETED", 250)]
 
 
-def test_a_missed_demo_drive_leaves_the_leads_own_booking():
+def test_a_missed_demo_drive_brings_the_leads_own_booking_forward_to_the_day_of_the_miss():
     overrides = BUYS_AFTER_DRIVE + ["funnel.booking_lead_days=[5, 5]", "funnel.no_show=0.22",
                                     "funnel.cancellation=0.10", "funnel.rebook_after_miss=0.0"]
     world = load_world("baseline", TINY + overrides)
@@ -197,7 +197,8 @@ def test_a_missed_demo_drive_leaves_the_leads_own_booking():
     p = room.pipeline
     demo, own = [p.drives[i] for i in lead.drives]
     assert (demo.attempt, demo.drive_day, demo.status) in {(20, 250, "NO_SHOW"), (20, 250, "CANCELLED")}
-    assert (own.attempt, own.status) == (0, "COMPLETED") and own.booking_day > 250
+    # booked on the day of the miss (so a TD_BOOKED lead always has a drive to come), driven later
+    assert (own.attempt, own.status) == (0, "COMPLETED") and own.booking_day == 250 and own.drive_day > 250
     (sale,) = [s for s in p.sales if s.lead == lead.idx]
     assert sale.drive == own.idx and lead.status == "WON" and forward_only(lead.path())
     assert "LOST" not in [status for _, status in lead.steps]
