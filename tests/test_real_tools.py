@@ -160,17 +160,16 @@ def test_pymc_marketing_builds_for_every_kpi():
         assert went_in == pytest.approx(in_file) and in_file > 0, key  # the KPI is the model's target
 
 
-@pytest.mark.slow
-def test_pymc_marketing_builds_for_other_geos_and_weeks(other_geos_and_weeks):
-    _need("pymc_marketing", "pymc")
-    built = in_fresh_python(readme_snippet("pymc") + PYMC_REPORT, other_geos_and_weeks)
-    _check_pymc(built, other_geos_and_weeks, ["UK", "FR"], 40)
+# files written by the same writers for other geos and weeks, and those of a small three_years run
+OTHER_FILES = [("other_geos_and_weeks", ["UK", "FR"], 40), ("three_years", GEOS, 156)]
 
 
 @pytest.mark.slow
-def test_pymc_marketing_builds_for_three_years(three_years):
+@pytest.mark.parametrize("files, geos, weeks", OTHER_FILES)
+def test_pymc_marketing_builds_for_other_geos_and_weeks(request, files, geos, weeks):
     _need("pymc_marketing", "pymc")
-    _check_pymc(in_fresh_python(readme_snippet("pymc") + PYMC_REPORT, three_years), three_years, GEOS, 156)
+    folder = request.getfixturevalue(files)
+    _check_pymc(in_fresh_python(readme_snippet("pymc") + PYMC_REPORT, folder), folder, geos, weeks)
 
 
 # --------------------------------------------------------------------------- Meridian
@@ -233,16 +232,11 @@ def test_meridian_constructs_for_every_kpi_choice():
 
 
 @pytest.mark.slow
-def test_meridian_constructs_for_other_geos_and_weeks(other_geos_and_weeks):
+@pytest.mark.parametrize("files, geos, weeks", OTHER_FILES)
+def test_meridian_constructs_for_other_geos_and_weeks(request, files, geos, weeks):
     _need("meridian", "meridian")
-    built = in_fresh_python(readme_snippet("meridian") + MERIDIAN_REPORT, other_geos_and_weeks)
-    _check_meridian(built, other_geos_and_weeks, ["UK", "FR"], 40)
-
-
-@pytest.mark.slow
-def test_meridian_constructs_its_default_model_for_three_years(three_years):
-    _need("meridian", "meridian")
-    _check_meridian(in_fresh_python(readme_snippet("meridian") + MERIDIAN_REPORT, three_years), three_years, GEOS, 156)
+    folder = request.getfixturevalue(files)
+    _check_meridian(in_fresh_python(readme_snippet("meridian") + MERIDIAN_REPORT, folder), folder, geos, weeks)
 
 
 # --------------------------------------------------------------------------- Robyn (R: its checks, not a load)
