@@ -5,7 +5,6 @@ and the edge cases that are valid worlds (a handful of consumers, no media) run 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -103,12 +102,20 @@ def test_memory_estimate_is_the_crowds_arrays_times_a_measured_overhead(world):
         check_memory(fits, "simulate", runs_at_once=10**6)
 
 
+# Linux keeps a process's ru_maxrss across exec, so a child forked straight from this (by then
+# large) pytest process would count pytest's pages; a small launcher process forks the measured
+# one instead and reports its children's peak (ru_maxrss is KiB on Linux).
+LAUNCHER = ("import resource, subprocess, sys; "
+            "code = subprocess.run([sys.executable, '-c', sys.argv[1]]).returncode; "
+            "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def peak_rss(code: str) -> int:
-    """Peak resident bytes of a fresh Python process running ``code`` (ru_maxrss is KiB on Linux)."""
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    return usage.ru_maxrss * 1024
+    """Peak resident bytes of a fresh Python process running ``code``."""
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, code], capture_output=True, text=True, check=True)
+    status, kib = map(int, done.stdout.split()[-2:])
+    assert status == 0, done.stderr[-2000:]
+    return kib * 1024
 
 
 @pytest.mark.slow
