@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.run import MEMORY, crowd_bytes, memory_estimate
+from sim.run import HEADROOM, MEMORY, crowd_bytes, memory_estimate
 from sim.world.config import load_world
 
 SIMULATE = ("import sys; from sim.run import simulate; from sim.world.config import load_world; "
@@ -69,7 +69,7 @@ def main() -> None:
                 peaks.append(peak_rss(command(what, args.scenario, n, Path(tmp))))
                 world = load_world(args.scenario, [f"run.population={n}"])
                 estimate = memory_estimate(world, what)
-                per = MEMORY[what].overhead * crowd
+                per = HEADROOM * MEMORY[what].overhead * crowd
                 slope = f"{(peaks[-1] - peaks[0]) / (n - populations[0]):,.0f}" if n > populations[0] else "-"
                 print(f"{what:9s} {n:>11,d} {estimate / 1e6:>12,.0f} {peaks[-1] / 1e6:>12,.0f} {per:>16,.0f} "
                       f"{slope:>20s}", flush=True)
@@ -84,11 +84,12 @@ def report_fit(what: str, populations: list[int], peaks: list[int], crowd: int) 
     steepest = float(np.max(np.diff(p) / np.diff(n))) if len(n) > 1 else slope
     profile = MEMORY[what]
     cover = float(np.max(p - profile.overhead * crowd * n))
-    ratios = (profile.fixed + profile.overhead * crowd * n) / p
+    ratios = HEADROOM * (profile.fixed + profile.overhead * crowd * n) / p
     print(f"{what:9s} least squares: fixed {fixed / 1e6:,.0f} MB + {slope:,.0f} B a consumer (overhead "
           f"{slope / crowd:.2f}); steepest between neighbours {steepest:,.0f} B (overhead {steepest / crowd:.2f})")
     print(f"{what:9s} sim.run.MEMORY[{what!r}]: overhead {profile.overhead:.2f}, fixed {profile.fixed / 1e6:,.0f} MB "
-          f"(at least {cover / 1e6:,.0f} MB puts every measured peak under it); estimate / peak "
+          f"(at least {cover / 1e6:,.0f} MB puts every measured peak under the bare fit); estimate "
+          f"(x{HEADROOM} headroom) / peak "
           f"{ratios.min():.2f} to {ratios.max():.2f}", flush=True)
 
 if __name__ == "__main__":
