@@ -23,8 +23,9 @@ Channel ``interaction`` is the total media effect less the channels' incremental
 ``all_media`` the total media effect, X(plan) - X(all media off). ROI and spend rows exist for
 ``all`` and the markets only (a national channel's spend in a region is an allocation
 convention, not a fact), and sessions per market only (:mod:`sim.truth.geo`). Weekly rows
-(``week`` a week start) are written for the canonical world, the world whose data the MMM
-sees; the replicates add their totals.
+(``week`` a week start, estimand ``incremental``) are written for the canonical world, the world
+whose data the MMM sees: every geo for period ``all``, ``all`` and the markets for a window; the
+replicates add their totals.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def world_ledger(runs: WorldRuns, request: Request, plan_spend: dict[str, float]
                 if spend:
                     rows += [{**base, "geo": g, "geo_level": levels[g], "kpi": k, "estimand": "roi",
                               "value": float(totals[g][k] / spend)} for k in CAUSAL_KPIS]
-            if weekly:
-                rows += _weekly_rows(incr, weeks, levels, period=period, channel=c, estimand="incremental")
+            if weekly:  # every geo for the whole horizon's spend; all and the markets for a window's
+                frame = incr if window is None else incr.loc[list(runs.money_geos)]
+                rows += _weekly_rows(frame, weeks, levels, period=period, channel=c, estimand="incremental")
     for c in request.channels:
         extra = runs.totals(runs.diff(f"plus:{c}", "plan"))
         base = {"period": "all", "week": "all", "channel": c}
