@@ -230,11 +230,9 @@ class LaunchModel(mesa.Model):
         return comp
 
     # ------------------------------------------------------------------ the day
-    def step(self, u: DayUniforms | None = None) -> None:
-        """Simulate today; ``u``: the day's uniforms when the caller drew them (:func:`run_lockstep`)."""
+    def step(self) -> None:
         d = self.day
-        if u is None:
-            u = self._prefetch.get(d) if self._prefetch else day_uniforms(self.streams, self.population.size, d)
+        u = self._prefetch.get(d) if self._prefetch else day_uniforms(self.streams, self.population.size, d)
         update_in_market(self.population, self.world, u.in_market)
         self.pipeline.start_of_day(d)
         dealer_open = np.array([any(x.is_open(d) for x in self.dealers if x.cfg.market == m) for m in self.markets])
@@ -381,23 +379,3 @@ class LaunchModel(mesa.Model):
                 self.event_leads[i].append(lead.idx)
                 if ev.drive_rate > 0 and rng.random() < ev.drive_rate:
                     self.pipeline.book_at_event(lead, d)
-
-
-def run_lockstep(world: World, interventions: list[Interventions], progress=None) -> list[EventLog]:
-    """Worlds of one scenario that differ only by their interventions, simulated together: each day's
-    consumer uniforms are drawn once and read by every world (they are keyed by day and consumer, never
-    written), so the worlds share them exactly as separate runs would draw them. Returns the logs in order."""
-    models = [LaunchModel(world, iv) for iv in interventions]
-    if not models:
-        return []
-    prefetch = UniformPrefetch(models[0].streams, models[0].population.size, models[0].n_days)
-    try:
-        for d in range(models[0].n_days):
-            u = prefetch.get(d)
-            for m in models:
-                m.step(u)
-            if progress is not None:
-                progress.update(1)
-    finally:
-        prefetch.close()
-    return [m.record() for m in models]
