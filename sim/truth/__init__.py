@@ -125,7 +125,8 @@ class TruthPlan:
         per_text = f"{per[0]}" if len(per) == 1 else f"{per[0]}-{per[-1]}"
         worlds = "1 world" if len(self.worlds) == 1 else f"{len(self.worlds)} worlds (canonical + {self.replicates} " \
                                                           "replicates)"
-        return (f"{self.n_runs} counterfactual runs: {worlds} x {per_text} runs ({len(self.request.channels)} channels"
+        n = len(self.request.channels)
+        return (f"{self.n_runs} counterfactual runs: {worlds} x {per_text} runs ({n} channel{'s' if n != 1 else ''}"
                 f"{', response curves' if self.request.curves else ''}"
                 f"{', windows ' + ', '.join(w.name for w in self.request.windows) if self.request.windows else ''})")
 
