@@ -257,3 +257,34 @@ def test_tvs_marginal_return_is_below_its_average(ledger):
     for world in ("canonical", *(f"r{i}" for i in range(REPLICATES))):
         key = dict(world=world, period="all", week="all", geo=ALL, channel="tv", kpi="sessions")
         assert value(ledger, **key, estimand="curve_marginal_roi") < value(ledger, **key, estimand="roi"), world
+
+
+@pytest.mark.slow
+def test_the_ledger_is_the_same_bytes_whatever_the_executor(tiny_world, tmp_path):
+    """Same scenario and seed, the runs done by threads or by a process pool: byte-identical truth files."""
+    import concurrent.futures as cf
+
+    from sim.truth import compute_truth, plan_truth
+
+    plan = plan_truth(tiny_world, ["tv"], replicates=1)
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        compute_truth(tiny_world, pool, plan=plan).write(tmp_path / "threads")
+    compute_truth(tiny_world, workers=1, plan=plan).write(tmp_path / "processes")
+    names = sorted(p.name for p in (tmp_path / "threads").iterdir())
+    assert "ledger.csv" in names and names == sorted(p.name for p in (tmp_path / "processes").iterdir())
+    for name in names:
+        assert (tmp_path / "threads" / name).read_bytes() == (tmp_path / "processes" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--replicates", "2", "--replicate", "1"], "--replicates and --replicate exclude each other"),
+    (["--window", "2025-09-01:2025-08-01"], "--window '2025-09-01:2025-08-01': END is before START"),
+    (["--window", "2024-12-01:2025-08-01"], "outside the horizon 2025-01-01..2025-12-31"),
+    (["--window", "2025-09-01:2025-12-31", "--no-windows"], "--no-windows and --window exclude each other"),
+    (["--channels", "tv,telly"], "--channels: unknown channel(s) ['telly']"),
+])
+def test_a_bad_truth_request_is_refused_before_any_run(sim_cli, tmp_path, args, message):
+    out = tmp_path / "out"
+    r = sim_cli("truth", "baseline", "--out", str(out), *args)
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not out.exists()
