@@ -23,7 +23,7 @@ KPI = "revenue_gbp"
 
 def plot_response_curves(curves: pd.DataFrame, path: Path) -> bool:
     """One panel per channel: the canonical world's curve and, with replicates, their mean and its
-    90% interval; the dashed line is the curve's slope at the plan (x 1). False if matplotlib is missing."""
+    90% interval (the band); the dotted line marks the plan (x 1). False if matplotlib is missing."""
     try:
         from matplotlib import style
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -44,7 +44,8 @@ def plot_response_curves(curves: pd.DataFrame, path: Path) -> bool:
             ax.plot(x, part["value"].to_numpy(float) / 1e6, marker="o", markersize=3, color="#1f5f8b",
                     label="this world")
             if "mean" in part and part["mean"].notna().any():
-                ax.plot(x, part["mean"].to_numpy(float) / 1e6, color="#c0504d", linewidth=1, label="mean of replicates")
+                ax.plot(x, part["mean"].to_numpy(float) / 1e6, color="#c0504d", linewidth=1,
+                        label="mean of replicates, 90% CI")
                 ax.fill_between(x, part["ci90_low"].to_numpy(float) / 1e6, part["ci90_high"].to_numpy(float) / 1e6,
                                 color="#c0504d", alpha=0.2, linewidth=0)
             ax.axvline(1.0, color="#999999", linewidth=0.8, linestyle=":")
