@@ -330,7 +330,7 @@ def _out_folder(args, world) -> Path:
 
 
 def _truth_plan(args, world):
-    from sim.truth import default_windows, parse_window, plan_truth
+    from sim.truth import parse_window, plan_truth
 
     if args.replicates and args.replicate is not None:
         raise ConfigError("--replicates and --replicate exclude each other: the ensemble is of the scenario's worlds")
@@ -342,7 +342,7 @@ def _truth_plan(args, world):
         unknown = [c for c in channels if c not in world.media.channels]
         if unknown:
             raise ConfigError(f"--channels: unknown channel(s) {unknown}; the scenario's: {list(world.media.channels)}")
-    windows = [] if args.no_windows else [parse_window(w, world) for w in args.windows] or default_windows(world)
+    windows = () if args.no_windows else [parse_window(w, world) for w in args.windows] or None  # None: defaults
     return plan_truth(world, channels, args.curves, windows, args.replicates)
 
 

@@ -136,10 +136,12 @@ def _spending_channels(spend: pd.DataFrame, channels) -> tuple[str, ...]:
     return tuple(c for c in channels if totals.get(c, 0) > 0)
 
 
-def plan_truth(world: World, channels: list[str] | None = None, curves: bool = False, windows=(),
+def plan_truth(world: World, channels: list[str] | None = None, curves: bool = False, windows=None,
                replicates: int = 0) -> TruthPlan:
-    """The worlds (the scenario's own, then replicates 0..N-1) and the distinct runs of each."""
+    """The worlds (the scenario's own, then replicates 0..N-1) and the distinct runs of each;
+    ``windows`` None: :func:`default_windows` (``()`` for none), as `sim truth` without ``--window``."""
     spend = spending_days(world)
+    windows = default_windows(world) if windows is None else windows
     request = Request(_spending_channels(spend, channels or list(world.media.channels)), curves, tuple(windows))
     worlds = []
     for label, w in [(CANONICAL, world), *((f"r{i}", replicate_world(world, i)) for i in range(replicates))]:
@@ -195,10 +197,11 @@ class Truth:
 
 def compute_truth(world: World, executor: cf.Executor | None = None, progress=None,
                   channels: list[str] | None = None, workers: int | None = None, *, curves: bool = False,
-                  windows=(), replicates: int = 0, plan: TruthPlan | None = None) -> Truth:
+                  windows=None, replicates: int = 0, plan: TruthPlan | None = None) -> Truth:
     """Truth for ``channels`` (default: every channel with spend), plus the all-off world; with
-    ``curves`` the response curves, per window of ``windows`` the effect of its spend, and
-    ``replicates`` replicate worlds with their own counterfactuals (``plan``: from :func:`plan_truth`).
+    ``curves`` the response curves, per window of ``windows`` (default: pre- and post-launch, as
+    `sim truth`; ``()`` for none) the effect of its spend, and ``replicates`` replicate worlds with
+    their own counterfactuals (``plan``: from :func:`plan_truth`, which these arguments make otherwise).
 
     Without ``executor``, the runs go to a process pool of ``workers`` (default: all cores)
     whose workers die with this process (:mod:`sim.system.children`) and are terminated at once
