@@ -33,10 +33,22 @@ def _parser() -> argparse.ArgumentParser:
     _wait_argument(cal, "the scenario file")
     tru = sub.add_parser("truth", help="true incremental effect, ROI and marginal ROI of every channel",
                          description="Run the plan, the all-media-off world and, per channel, the world without "
-                         "it and with +10% spend (common random numbers, in parallel); write truth/ into the "
-                         "scenario's output folder.")
+                         "it, with +10% spend and without its spend in each window (common random numbers, in "
+                         "parallel); optionally response curves and replicate worlds; write truth/ (the ledger and "
+                         "its views) into the scenario's output folder.")
     _world_arguments(tru)
     tru.add_argument("--workers", type=_positive_int, help="processes (default: all cores)")
+    tru.add_argument("--curves", action="store_true",
+                     help="response curves: each channel at spend x 0.25, 0.5, 0.75, 1.25, 1.5, 2 (6 runs a channel)")
+    tru.add_argument("--window", dest="windows", action="append", default=[], metavar="START:END",
+                     help="the effect of the spend on these days (ISO dates, inclusive), carry-over to the end of "
+                     "the horizon (repeatable; default: pre-launch and post-launch of mmm.kpi_market)")
+    tru.add_argument("--no-windows", action="store_true", help="no windowed truth")
+    tru.add_argument("--replicates", type=_positive_int, default=0, metavar="N",
+                     help="also N replicate worlds (independent root seeds, each with its own counterfactuals): "
+                     "their mean, its 90%% interval and the 5th-95th percentile over worlds")
+    tru.add_argument("--channels", help="comma-separated channels (default: every channel with spend)")
+    tru.add_argument("--dry-run", action="store_true", help="print how many runs the request needs, and stop")
     swp = sub.add_parser("sweep", help="run scenarios x seeds (and their truths) in parallel, one folder each",
                          description="Run every SCENARIO at every seed of --seeds and write OUT/<scenario>/seed-<n>/, "
                          "each byte for byte the folder `sim run SCENARIO --set run.seed=n` writes (with --truth, "
@@ -119,6 +131,9 @@ def _world_arguments(p: argparse.ArgumentParser) -> None:
                    help="a scenario name in scenarios/ (e.g. double_tv) or a path to a .toml file (default: baseline)")
     p.add_argument("--out", type=Path, help="output folder of the scenario (default: outputs/<scenario>/)")
     p.add_argument("--seed", type=int, help="root seed (overrides run.seed)")
+    p.add_argument("--replicate", type=int, metavar="I",
+                   help="the world of replicate I (from 0) of the root seed: its seed is the I-th child of "
+                   "SeedSequence(seed) (default folder: outputs/<scenario>_r<I>/)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario key, e.g. --set media.channels.tv.budget_gbp=12000000 (repeatable)")
     _wait_argument(p)
@@ -180,9 +195,9 @@ def _run(args) -> int:
     from sim.run import check_memory
     from sim.system.outputs import OutputLock, check_writable
 
-    world = load_world(args.scenario, args.overrides, args.seed)
+    world = _load_world(args)
     check_memory(world, "run")
-    out = args.out or Path("outputs") / world.name
+    out = _out_folder(args, world)
     check_writable(out)
     with OutputLock(out, "sim run", args.wait):
         return _run_into(args, world, out)
@@ -300,30 +315,68 @@ def _calibrate_scenario(args, world) -> int:
     return 0
 
 
+def _load_world(args):
+    """The scenario's world, or with ``--replicate I`` the world of its replicate I."""
+    world = load_world(args.scenario, args.overrides, args.seed)
+    if args.replicate is None:
+        return world
+    from sim.world.replicates import replicate_seed
+
+    if args.replicate < 0:
+        raise ConfigError(f"--replicate must be 0 or more, got {args.replicate}")
+    return load_world(args.scenario, args.overrides, replicate_seed(world.run.seed, args.replicate))
+
+
+def _out_folder(args, world) -> Path:
+    if args.out:
+        return args.out
+    return Path("outputs") / (world.name if args.replicate is None else f"{world.name}_r{args.replicate}")
+
+
+def _truth_plan(args, world):
+    from sim.truth import parse_window, plan_truth
+
+    if args.replicates and args.replicate is not None:
+        raise ConfigError("--replicates and --replicate exclude each other: the ensemble is of the scenario's worlds")
+    if args.no_windows and args.windows:
+        raise ConfigError("--no-windows and --window exclude each other")
+    channels = None
+    if args.channels:
+        channels = [c.strip() for c in args.channels.split(",") if c.strip()]
+        unknown = [c for c in channels if c not in world.media.channels]
+        if unknown:
+            raise ConfigError(f"--channels: unknown channel(s) {unknown}; the scenario's: {list(world.media.channels)}")
+    windows = () if args.no_windows else [parse_window(w, world) for w in args.windows] or None  # None: defaults
+    return plan_truth(world, channels, args.curves, windows, args.replicates)
+
+
 def _truth(args) -> int:
     from sim.run import check_memory
     from sim.system.outputs import OutputError, OutputLock, check_writable
 
-    world = load_world(args.scenario, args.overrides, args.seed)
-    run = args.out or Path("outputs") / world.name
+    world = _load_world(args)
+    plan = _truth_plan(args, world)
+    print(f"truth {world.name}: {plan.describe()}", file=sys.stderr)
+    if args.dry_run:
+        return 0
+    run = _out_folder(args, world)
     out = run / "truth"
     check_writable(run)
     if run.exists() and not os.access(run, os.W_OK):
         raise OutputError(f"output folder is not writable: {run}")
     check_memory(world, "simulate", runs_at_once=args.workers or os.cpu_count() or 1)
     with OutputLock(run, "sim truth", args.wait):
-        return _truth_into(world, out, args.workers)
+        return _truth_into(world, out, args.workers, plan)
 
 
-def _truth_into(world, out: Path, workers: int | None) -> int:
+def _truth_into(world, out: Path, workers: int | None, plan) -> int:
     from tqdm import tqdm
 
     from sim.run import write_truth
-    from sim.truth import compute_truth, run_specs
+    from sim.truth import compute_truth
 
-    with tqdm(total=len(run_specs(world, list(world.media.channels))), desc=f"truth {world.name}", unit="run",
-              file=sys.stderr) as bar:
-        truth = compute_truth(world, progress=bar, workers=workers)
+    with tqdm(total=plan.n_runs, desc=f"truth {world.name}", unit="run", file=sys.stderr) as bar:
+        truth = compute_truth(world, progress=bar, workers=workers, plan=plan)
     write_truth(out.parent, world, truth)
     print(f"wrote {out}/")
     print(truth.channel[["channel", "spend_gbp", "incr_units", "incr_revenue_gbp", "true_roi", "marginal_roi"]]

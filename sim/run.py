@@ -112,7 +112,7 @@ def write_truth(run: Path, world: World, truth: Truth) -> Path:
     out.parent.mkdir(exist_ok=True)
     with atomic_folder(out) as tmp:
         truth.write(tmp)
-        write_provenance(tmp, provenance(world))
+        write_provenance(tmp, provenance(world, **truth.provenance_extra()))
     return out
 
 

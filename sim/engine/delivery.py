@@ -133,7 +133,9 @@ def _contracted_tv(world: World, df: pd.DataFrame, impressions: np.ndarray, stre
     adults = np.array([world.markets[m].adult_population_m * 1e6 for m in rows["market"]])
     out = impressions.copy()
     out[linear] = rows["spend"].to_numpy() / cpp * noise * adults / 100
-    df.loc[linear, "cpm"] = rows["spend"].to_numpy() / out[linear] * 1000
+    bought = out[linear]  # 0 on a day an intervention scaled to nothing: no CPM (the row is dropped after delivery)
+    df.loc[linear, "cpm"] = np.divide(rows["spend"].to_numpy(), bought, out=np.full(len(bought), np.nan),
+                                      where=bought > 0) * 1000
     return out
 
 

@@ -12,6 +12,7 @@ the loop is over days, with numpy over consumers inside it.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -63,13 +64,28 @@ def release_agent_ids(model: mesa.Model) -> None:
 
 @dataclass
 class Interventions:
-    """Changes applied to the plan before delivery: the handle of counterfactual (truth) runs."""
+    """Changes applied to the plan before delivery: the handle of counterfactual (truth) runs.
+
+    ``spend_scale`` multiplies a channel's planned spend; with ``window`` (first and last date,
+    inclusive) only on the days inside it. A scaled row keeps its place in delivery even when
+    its spend becomes 0 (:meth:`scaled_plan`), so every draw of every other row, the channel's
+    own days outside the window included, is the plan's (common random numbers)."""
 
     spend_scale: dict[str, float]
+    window: tuple[dt.date, dt.date] | None = None
 
     @classmethod
     def none(cls) -> Interventions:
         return cls({})
+
+    def scaled_plan(self, plan: pd.DataFrame) -> pd.DataFrame:
+        """The plan's rows with spend, their spend scaled (rows scaled to 0 are kept, to be delivered)."""
+        plan = plan[plan["spend"] > 0].reset_index(drop=True)
+        scale = plan["channel"].map(self.spend_scale).fillna(1.0)
+        if self.window is not None:
+            first, last = (pd.Timestamp(d) for d in self.window)
+            scale = scale.where(plan["date"].between(first, last), 1.0)
+        return plan.assign(spend=plan["spend"] * scale)
 
 
 class CampaignPicker:
@@ -167,11 +183,9 @@ class LaunchModel(mesa.Model):
         self.markets = tuple(world.markets)
         self.channels = list(world.media.channels)
 
-        plan = build_plan(world, self.streams)
-        scale = plan["channel"].map(self.interventions.spend_scale).fillna(1.0)
-        plan = plan.assign(spend=plan["spend"] * scale)
-        plan = plan[plan["spend"] > 0].reset_index(drop=True)
-        self.delivered = deliver(world, plan, self.streams)
+        plan = self.interventions.scaled_plan(build_plan(world, self.streams))
+        delivered = deliver(world, plan, self.streams)
+        self.delivered = delivered[delivered["spend"] > 0].reset_index(drop=True)  # a row scaled to 0 did not run
         self.delivered["day"] = (self.delivered["date"] - self.dates[0]).dt.days
         self.context = build_daily_context(world, self.streams.generator(Stream.CONTEXT))
         self.population = build_population(world, self.streams)

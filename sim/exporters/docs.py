@@ -465,7 +465,8 @@ CARD_SIMPLIFICATIONS = [
 
 CARD_USES = [
     "Testing marketing mix models, attribution and incrementality methods against a known causal truth "
-    "(`truth/`: true incremental units and ROI per channel from counterfactual runs).",
+    "(`truth/ledger.csv`: true incremental effects and ROI per channel from counterfactual runs, by market and "
+    "region, for the spend inside a window, along response curves, and over replicate worlds).",
     "Comparing scenarios (budget shifts, channels switched off, launch timing) with common random numbers.",
     "Teaching and exercising data pipelines: joining platform exports, CRM tables and contracts, checking keys.",
     "Testing document extraction (RAG) on the vendor contracts and reports against numbers the tables confirm, "

@@ -17,6 +17,8 @@ LEAD_ARRIVALS: tuple[str, ...] = ("meta_lead_form", "google_lead", "linkedin_lea
                                   "phone_enquiry", "fleet_enquiry")
 ARRIVALS: tuple[str, ...] = WEB_CHANNELS + LEAD_ARRIVALS
 DEALER_ARRIVALS: tuple[str, ...] = ("dealer_walk_in", "phone_enquiry")  # need an open showroom
+# markets whose regions are geos of the regional (13-geo) panel and of the truth: the only regional media
+REGIONAL_MARKETS: tuple[str, ...] = ("UK",)
 
 LEAD_SOURCES: tuple[str, ...] = ("website_configurator", "website_test_drive", "meta_lead_form", "google_lead",
                                  "linkedin_lead", "event_signup", "dealer_walk_in", "phone_enquiry", "fleet_enquiry")

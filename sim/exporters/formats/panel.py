@@ -69,6 +69,7 @@ from sim.exporters.media_common import largest_remainder
 from sim.schemas import TABLES, TableSpec
 from sim.schemas.phasing import spread_over_days
 from sim.world.config import World
+from sim.world.vocabulary import REGIONAL_MARKETS
 
 DAYS_PER_WEEK = 7
 MID_WEEK_DAYS = 3  # a week takes its month's monthly figures from its middle day, as model_ready.csv does
@@ -77,7 +78,6 @@ CSV_DECIMALS = 6  # every float the formats write has six decimals
 KPIS = ["revenue", "units", "web_sessions", "leads"]  # the outcomes the tools' files offer as KPI
 OUTCOMES = [*KPIS, "test_drives"]
 COUNT_KPIS = ["units", "web_sessions", "leads", "test_drives"]
-REGIONAL_MARKETS = ("UK",)  # markets whose regions are geos of the regional panel (the only regional media)
 NO_REGION = ("", "National")  # a raw row's region that names none: it reached the whole market
 ANY = "*"  # route key of a row that names no region
 SALES_FLAG = "has_sales"
