@@ -7,10 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.engine.model import Interventions, LaunchModel
+from sim.truth.geo import geo_levels, geo_outcomes
 from sim.world.config import load_world
+from sim.world.replicates import replicate_world
 from sim.world.provenance import causal_hash, file_sha256, read_provenance
 
 TINY = ["--set", "run.population=3000", "--quiet"]
@@ -38,6 +43,32 @@ def test_the_committed_truth_and_scorecard_belong_to_the_canonical_run():
     recover = read_provenance(CANONICAL / "recover")
     assert recover["causal_sha256"] == manifest["causal_sha256"]
     assert recover["model_ready_sha256"] == file_sha256(CANONICAL / "mmm" / "model_ready.csv")
+
+
+@pytest.mark.slow
+def test_one_channel_of_a_committed_replicate_recomputes_from_scratch():
+    """CI cannot recompute the committed ensemble; it recomputes one channel of one replicate world
+    at the canonical scale (its plan and the world without the channel) and finds the committed
+    ledger's values, in every geo and KPI."""
+    ledger = pd.read_csv(CANONICAL / "truth" / "ledger.csv", dtype={"week": str})
+    worlds = sorted({w for w in ledger["world"] if w.startswith("r")}, key=lambda w: int(w[1:]))
+    assert worlds, "the committed truth has no replicate worlds"
+    label, channel = worlds[-1], "meta"
+    world = replicate_world(load_world("baseline"), int(label[1:]))
+    plan, without = (geo_outcomes(world, LaunchModel(world, Interventions(s)).run()) for s in ({}, {channel: 0.0}))
+    incr = plan - without
+    rows = ledger[(ledger["world"] == label) & (ledger["period"] == "all") & (ledger["week"] == "all")
+                  & (ledger["channel"] == channel) & (ledger["estimand"] == "incremental")].set_index(["geo", "kpi"])
+    checked = 0
+    for geo in geo_levels(world):
+        for kpi in ("units", "revenue_gbp", "leads", "test_drives", "sessions"):
+            expected = incr.xs(geo)[kpi].sum(min_count=1)
+            if np.isnan(expected):
+                assert (geo, kpi) not in rows.index
+                continue
+            assert rows.loc[(geo, kpi), "value"] == pytest.approx(expected, rel=1e-5, abs=1e-9), (geo, kpi)
+            checked += 1
+    assert checked >= 5 * 4  # all and the three markets at least, every KPI
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from sim.world.config import load_world
 from sim.world.replicates import replicate_seed, replicate_world
 from sim.world.streams import Streams
 
+CANONICAL_TRUTH = Path(__file__).resolve().parents[1] / "outputs" / "canonical" / "truth"
 POPULATION = 5000
 SMALL = [f"run.population={POPULATION}"]
 CHANNELS = ("tv", "meta")
@@ -257,6 +259,16 @@ def test_tvs_marginal_return_is_below_its_average(ledger):
     for world in ("canonical", *(f"r{i}" for i in range(REPLICATES))):
         key = dict(world=world, period="all", week="all", geo=ALL, channel="tv", kpi="sessions")
         assert value(ledger, **key, estimand="curve_marginal_roi") < value(ledger, **key, estimand="roi"), world
+
+
+def test_tvs_marginal_revenue_roi_is_below_its_average_in_the_committed_ensemble():
+    """On the committed canonical ensemble, TV's marginal revenue ROI at the plan lies below its average
+    ROI, and their 90% intervals of the mean over the replicate worlds do not overlap."""
+    ledger = pd.read_csv(CANONICAL_TRUTH / "ledger.csv", dtype={"week": str})
+    key = dict(world="mean", period="all", week="all", geo=ALL, channel="tv", kpi="revenue_gbp")
+    average, marginal = (rows(ledger, **key, estimand=e).iloc[0] for e in ("roi", "curve_marginal_roi"))
+    assert average["replicates"] >= 10
+    assert marginal["ci90_high"] < average["ci90_low"], (marginal.to_dict(), average.to_dict())
 
 
 @pytest.mark.slow
