@@ -64,7 +64,7 @@ def floor_table(ledger: pd.DataFrame, kpi: str, estimand: str, goal: float) -> p
         "pi90_low": values.quantile(0.05, axis=1), "pi90_high": values.quantile(0.95, axis=1),
         "world_cv_pct": sd / mean.abs() * 100,
         "replicates": n,
-        "needed_for_goal": [needed(s, m, goal) for s, m in zip(sd, mean)],
+        "needed_for_goal": [needed(s, m, goal) for s, m in zip(sd, mean, strict=True)],
     })
     return table.sort_values("spend_gbp", ascending=False)
 
@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--truth", type=Path, default=Path("outputs") / "canonical" / "truth",
                     help="a truth folder with a replicated ledger.csv (default: outputs/canonical/truth)")
     ap.add_argument("--kpi", default="revenue_gbp", help="the KPI whose ROI is reported (default: revenue_gbp)")
-    ap.add_argument("--goal", type=float, default=5.0, help="target half-width of ci90_mean, %% of the mean (default 5)")
+    ap.add_argument("--goal", type=float, default=5.0,
+                    help="target half-width of ci90_mean, %% of the mean (default 5)")
     ap.add_argument("--min-spend", type=float, default=1e6, help="channels the goal applies to (default GBP 1M)")
     args = ap.parse_args(argv)
     path = args.truth / "ledger.csv"

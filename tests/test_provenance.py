@@ -15,8 +15,8 @@ from sim.cli import main
 from sim.engine.model import Interventions, LaunchModel
 from sim.truth.geo import geo_levels, geo_outcomes
 from sim.world.config import load_world
-from sim.world.replicates import replicate_world
 from sim.world.provenance import causal_hash, file_sha256, read_provenance
+from sim.world.replicates import replicate_world
 
 TINY = ["--set", "run.population=3000", "--quiet"]
 CANONICAL = Path(__file__).resolve().parents[1] / "outputs" / "canonical"
